@@ -1,0 +1,216 @@
+import { describe, expect, it } from '@jest/globals'
+import {
+  PathInputError,
+  defaultRoot,
+  isInside,
+  repositoryIdentity,
+  resolveClonePath,
+  resolveRoot,
+  type Platform
+} from '../../../src/paths.js'
+
+const gh = repositoryIdentity('https://github.com', 'Acme/Widgets')
+
+describe('defaultRoot (§1 root)', () => {
+  it('prefers SHARED_CHECKOUT_ROOT on every platform', () => {
+    for (const platform of ['linux', 'darwin', 'win32'] as Platform[]) {
+      expect(
+        defaultRoot({
+          platform,
+          env: { SHARED_CHECKOUT_ROOT: '/srv/sc', LOCALAPPDATA: 'C:\\x' },
+          homedir: '/home/u'
+        })
+      ).toBe('/srv/sc')
+    }
+  })
+  it('is ~/.cache/shared-checkout on linux and darwin, ignoring XDG_CACHE_HOME', () => {
+    expect(
+      defaultRoot({ platform: 'linux', env: { XDG_CACHE_HOME: '/elsewhere' }, homedir: '/home/u' })
+    ).toBe('/home/u/.cache/shared-checkout')
+    expect(defaultRoot({ platform: 'darwin', env: {}, homedir: '/Users/u' })).toBe(
+      '/Users/u/.cache/shared-checkout'
+    )
+  })
+  it('is %LOCALAPPDATA%\\shared-checkout on Windows, else under the profile', () => {
+    expect(
+      defaultRoot({
+        platform: 'win32',
+        env: { LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' },
+        homedir: 'C:\\Users\\u'
+      })
+    ).toBe('C:\\Users\\u\\AppData\\Local\\shared-checkout')
+    expect(defaultRoot({ platform: 'win32', env: {}, homedir: 'C:\\Users\\u' })).toBe(
+      'C:\\Users\\u\\AppData\\Local\\shared-checkout'
+    )
+  })
+  it('names the root input when no home is known', () => {
+    expect(() => defaultRoot({ platform: 'linux', env: {}, homedir: '' })).toThrow(
+      /Input 'root'.*HOME is not set/
+    )
+  })
+})
+
+describe('repositoryIdentity', () => {
+  it('lower-cases so differently-cased names share one clone and one lock', () => {
+    const a = repositoryIdentity('https://GitHub.com', 'Acme/Widgets')
+    const b = repositoryIdentity('https://github.com/', 'acme/widgets')
+    expect(a).toEqual(b)
+    expect(a).toMatchObject({
+      host: 'github.com',
+      owner: 'acme',
+      name: 'widgets',
+      key: 'github.com/acme/widgets'
+    })
+  })
+  it('drops a trailing .git, keeps ports and server path prefixes apart', () => {
+    expect(repositoryIdentity('https://github.com', 'acme/widgets.git').name).toBe('widgets')
+    const local = repositoryIdentity('http://127.0.0.1:8080/git', 'a/b')
+    expect(local.key).toBe('127.0.0.1:8080/git/a/b')
+    expect(local.segments).toEqual(['127.0.0.1_8080', 'git', 'a', 'b'])
+  })
+  it('refuses names that cannot be a directory', () => {
+    expect(() => repositoryIdentity('https://github.com', 'a/..')).toThrow(
+      /cannot name a directory/
+    )
+    expect(() => repositoryIdentity('https://github.com', 'a/b/c')).toThrow(/owner\/name/)
+  })
+})
+
+describe('resolveRoot', () => {
+  it('accepts absolute roots and expands ~', () => {
+    expect(
+      resolveRoot({ platform: 'linux', rootInput: '/srv/sc/', env: {}, homedir: '/home/u' })
+    ).toBe('/srv/sc')
+    expect(resolveRoot({ platform: 'linux', rootInput: '~/sc', env: {}, homedir: '/home/u' })).toBe(
+      '/home/u/sc'
+    )
+    expect(
+      resolveRoot({ platform: 'win32', rootInput: 'D:/sc', env: {}, homedir: 'C:\\Users\\u' })
+    ).toBe('D:\\sc')
+    expect(
+      resolveRoot({
+        platform: 'win32',
+        rootInput: '\\\\srv\\share\\sc',
+        env: {},
+        homedir: 'C:\\Users\\u'
+      })
+    ).toBe('\\\\srv\\share\\sc')
+  })
+  it.each([
+    ['linux', 'relative/dir', /relative root/],
+    ['linux', '/', /root of a volume/],
+    ['win32', 'C:\\', /root of a volume/],
+    ['win32', '\\\\srv\\share', /root of a volume/],
+    ['win32', 'C:dir', /drive-relative/],
+    ['linux', 'C:\\dir', /backslashes/]
+  ] as [Platform, string, RegExp][])('%s refuses root %j', (platform, rootInput, reason) => {
+    expect(() => resolveRoot({ platform, rootInput, env: {}, homedir: '/home/u' })).toThrow(reason)
+    expect(() => resolveRoot({ platform, rootInput, env: {}, homedir: '/home/u' })).toThrow(
+      `Input 'root' is ${JSON.stringify(rootInput)}`
+    )
+  })
+  it('blames SHARED_CHECKOUT_ROOT when it is relative', () => {
+    expect(() =>
+      resolveRoot({
+        platform: 'linux',
+        rootInput: '',
+        env: { SHARED_CHECKOUT_ROOT: 'rel' },
+        homedir: '/h'
+      })
+    ).toThrow(/SHARED_CHECKOUT_ROOT/)
+  })
+})
+
+describe('resolveClonePath (§1 path)', () => {
+  const linux = {
+    platform: 'linux' as Platform,
+    root: '/home/u/.cache/shared-checkout',
+    identity: gh,
+    homedir: '/home/u'
+  }
+  const win = {
+    platform: 'win32' as Platform,
+    root: 'C:\\Users\\u\\AppData\\Local\\shared-checkout',
+    identity: gh,
+    homedir: 'C:\\Users\\u'
+  }
+  const mac = {
+    platform: 'darwin' as Platform,
+    root: '/Users/u/.cache/shared-checkout',
+    identity: gh,
+    homedir: '/Users/u'
+  }
+
+  it('defaults to <root>/<host>/<owner>/<name>, lower-cased', () => {
+    expect(resolveClonePath({ ...linux, pathInput: '' })).toBe(
+      '/home/u/.cache/shared-checkout/github.com/acme/widgets'
+    )
+    expect(resolveClonePath({ ...win, pathInput: '' })).toBe(
+      'C:\\Users\\u\\AppData\\Local\\shared-checkout\\github.com\\acme\\widgets'
+    )
+  })
+  it('resolves relative paths against the root, and accepts absolute ones elsewhere', () => {
+    expect(resolveClonePath({ ...linux, pathInput: 'mine/widgets' })).toBe(
+      '/home/u/.cache/shared-checkout/mine/widgets'
+    )
+    expect(resolveClonePath({ ...linux, pathInput: 'a/../b/' })).toBe(
+      '/home/u/.cache/shared-checkout/b'
+    )
+    expect(resolveClonePath({ ...linux, pathInput: '/srv/clones/widgets' })).toBe(
+      '/srv/clones/widgets'
+    )
+    expect(resolveClonePath({ ...linux, pathInput: '~/clones/w' })).toBe('/home/u/clones/w')
+    expect(resolveClonePath({ ...win, pathInput: 'D:/clones/w' })).toBe('D:\\clones\\w')
+    expect(resolveClonePath({ ...win, pathInput: '\\\\srv\\share\\w' })).toBe('\\\\srv\\share\\w')
+    expect(resolveClonePath({ ...win, pathInput: 'sub\\w' })).toBe(`${win.root}\\sub\\w`)
+  })
+
+  const refused: [string, Record<string, unknown>, string, RegExp][] = [
+    ['linux', linux, '/', /root of a volume/],
+    ['linux', linux, '/home/u', /is the home directory/],
+    ['linux', linux, '/home', /contains the home directory/],
+    ['linux', linux, '~', /is the home directory/],
+    ['linux', linux, '/home/u/.cache/shared-checkout', /is the root itself/],
+    ['linux', linux, '.', /is the root itself/],
+    ['linux', linux, '../x', /leaves the root/],
+    ['linux', linux, 'a/../../x', /leaves the root/],
+    ['linux', linux, 'C:\\x', /backslashes/],
+    ['linux', linux, 'C:/x', /drive letter/],
+    ['linux', linux, 'a\u0000b', /control characters/],
+    ['win32', win, 'C:\\', /root of a volume/],
+    ['win32', win, 'c:/', /root of a volume/],
+    ['win32', win, '\\\\srv\\share', /root of a volume/],
+    ['win32', win, 'c:\\users\\U', /is the home directory/],
+    ['win32', win, 'C:\\USERS\\U\\APPDATA\\LOCAL\\SHARED-CHECKOUT', /is the root itself/],
+    ['win32', win, '..\\x', /leaves the root/],
+    ['win32', win, 'C:x', /drive-relative/],
+    ['win32', win, '\\x', /rooted without a drive/],
+    ['win32', win, '\\\\?\\C:\\x', /device paths/],
+    ['win32', win, 'a|b', /cannot contain/],
+    ['darwin', mac, '/users/U', /is the home directory/],
+    ['darwin', mac, '/USERS/u/.Cache/Shared-Checkout', /is the root itself/]
+  ]
+  it.each(refused.map(([p, b, v, r]) => [p, v, b, r] as const))(
+    '%s refuses path %j',
+    (_platform, pathInput, base, reason) => {
+      const call = () => resolveClonePath({ ...(base as typeof linux), pathInput })
+      expect(call).toThrow(PathInputError)
+      expect(call).toThrow(reason)
+      expect(call).toThrow(`Input 'path' is ${JSON.stringify(pathInput)}`)
+      expect(call).toThrow(/expected .*inside the root/)
+    }
+  )
+
+  it('compares case-sensitively on linux', () => {
+    expect(resolveClonePath({ ...linux, pathInput: '/HOME/U' })).toBe('/HOME/U')
+  })
+})
+
+describe('isInside', () => {
+  it('does not mistake a sibling with a common prefix for a child', () => {
+    expect(isInside('linux', '/a/b', '/a/bc')).toBe(false)
+    expect(isInside('linux', '/a/b', '/a/b/c')).toBe(true)
+    expect(isInside('win32', 'C:\\A', 'c:\\a\\x')).toBe(true)
+    expect(isInside('linux', '/', '/x')).toBe(true)
+  })
+})

@@ -1,0 +1,4 @@
+// Entry point of the post step.
+import { run } from '../post.js'
+
+await run()

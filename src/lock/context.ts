@@ -1,0 +1,100 @@
+/**
+ * What every lock operation of one process shares: local facts, timings, the unchanged-file
+ * tracker, and the two helpers built on them (make a record, judge a file).
+ */
+import type { FileSnapshot } from './atomic.js'
+import {
+  localFacts,
+  probeProcess,
+  startTimeOf,
+  type LocalFacts,
+  type ProcessProbe
+} from './identity.js'
+import { localAgeMs, UnchangedTracker } from './observation.js'
+import {
+  emptyJob,
+  parseRecord,
+  type JobIdentity,
+  type LockOwner,
+  type LockRecord,
+  type RecordKind
+} from './record.js'
+import { judgeStaleness, type Verdict } from './staleness.js'
+
+export interface LockTimings {
+  leaseMs: number
+  heartbeatMs: number
+  abandonedAfterMs: number
+}
+
+export interface LockContext extends LockTimings {
+  local: LocalFacts
+  probe: (pid: number) => ProcessProbe
+  tracker: UnchangedTracker
+}
+
+export const DEFAULT_LEASE_MS = 30_000
+export const DEFAULT_ABANDONED_AFTER_MS = 5_000
+
+export function createContext(timings: Partial<LockTimings> = {}): LockContext {
+  const leaseMs = timings.leaseMs ?? DEFAULT_LEASE_MS
+  return {
+    leaseMs,
+    heartbeatMs: timings.heartbeatMs ?? Math.max(1, Math.floor(leaseMs / 6)),
+    abandonedAfterMs: timings.abandonedAfterMs ?? DEFAULT_ABANDONED_AFTER_MS,
+    local: localFacts(),
+    probe: pid => probeProcess(pid),
+    tracker: new UnchangedTracker()
+  }
+}
+
+export function ownerOf(pid: number, role: LockOwner['role']): LockOwner {
+  return { pid, startTime: startTimeOf(pid), role }
+}
+
+export function buildRecord(
+  context: LockContext,
+  kind: RecordKind,
+  token: string,
+  owners: LockOwner[],
+  job: JobIdentity = emptyJob()
+): LockRecord {
+  const { local } = context
+  return {
+    version: 1,
+    kind,
+    token,
+    host: local.host,
+    machineId: local.machineId,
+    bootId: local.bootId,
+    pidNamespace: local.pidNamespace,
+    platform: local.platform,
+    owners,
+    leaseMs: context.leaseMs,
+    heartbeatMs: context.heartbeatMs,
+    job,
+    acquiredAt: new Date().toISOString()
+  }
+}
+
+export interface Judged {
+  record: LockRecord | undefined
+  verdict: Verdict
+}
+
+/** Parses and judges one file as seen now; `id` names it for the unchanged-time tracker. */
+export function judgeFile(context: LockContext, id: string, snapshot: FileSnapshot): Judged {
+  const record = parseRecord(snapshot.content)
+  const verdict = judgeStaleness({
+    record,
+    local: context.local,
+    probe: context.probe,
+    observation: {
+      unchangedForMs: context.tracker.observe(id, snapshot),
+      localAgeMs: localAgeMs(snapshot)
+    },
+    ownLeaseMs: context.leaseMs,
+    abandonedAfterMs: context.abandonedAfterMs
+  })
+  return { record, verdict }
+}

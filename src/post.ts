@@ -1,0 +1,47 @@
+/**
+ * The post step (runs even when the job failed or was cancelled): release the lock if main
+ * still holds it — only if our token is still in it (SPEC §2.5) — stop the keeper, and drop the
+ * credentials persisted for the job's steps.
+ */
+import * as core from '@actions/core'
+import { releaseLock, LockLostError } from './lock/index.js'
+import { State } from './state.js'
+
+export async function run(): Promise<void> {
+  clearPersistedCredentials()
+  const lockFile = core.getState(State.lockFile)
+  const token = core.getState(State.lockToken)
+  if (!lockFile || !token) {
+    core.info('Shared Checkout: main took no lock; nothing to release.')
+    return
+  }
+  if (core.getState(State.lockReleased) === 'true') {
+    core.info(`Shared Checkout: ${lockFile} was already released by the main step.`)
+    return
+  }
+  const keeperPid = Number(core.getState(State.keeperPid)) || undefined
+  try {
+    await releaseLock(lockFile, token, { keeperPid })
+    core.info(`Released ${lockFile}`)
+  } catch (error) {
+    if (error instanceof LockLostError) {
+      core.setFailed(
+        `The lock ${lockFile} was taken from this job while it ran: ${error.message} ` +
+          'Another job may have used the shared clone at the same time as this one; treat this run as suspect.'
+      )
+      return
+    }
+    core.setFailed(error instanceof Error ? error.message : String(error))
+  }
+}
+
+/** persist-credentials: the env exported for later steps is emptied for the steps after post. */
+function clearPersistedCredentials(): void {
+  const names = core.getState(State.credentialEnvNames)
+  if (!names) return
+  for (const name of names.split(',')) {
+    // GIT_CONFIG_COUNT=0 switches the env-provided config off; the rest is blanked.
+    core.exportVariable(name, name === 'GIT_CONFIG_COUNT' ? '0' : '')
+  }
+  core.info('Shared Checkout: removed the credentials persisted for this job.')
+}

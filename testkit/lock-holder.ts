@@ -1,0 +1,106 @@
+/**
+ * A process that takes the lock, for tests and benchmarks that need real separate processes.
+ * Prints one JSON event per line on stdout: queued, log, acquired, marker, released, error.
+ * SIGINT while waiting cancels through the AbortSignal (§2.8). Also the keeper entry for
+ * job-mode tests: launched with the keeper env it just runs the keeper.
+ *
+ *   node --import tsx testkit/lock-holder.ts --path <lock> [--hold process|job] [--timeout S]
+ *     [--lease MS] [--heartbeat MS] [--poll MS] [--report MS] [--abandoned MS]
+ *     [--anchor-pid PID] [--marker-dir DIR] [--hold-ms MS (-1: until SIGTERM)] [--keep]
+ *     [--job NAME] [--append FILE (appends the job name inside the critical section)]
+ */
+import { appendFileSync, closeSync, openSync, unlinkSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { acquireLock, isKeeperInvocation, releaseLock, runKeeper } from '../src/lock/index.js'
+
+function emit(event: string, fields: Record<string, unknown> = {}): void {
+  process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`)
+}
+
+function parseArgs(argv: string[]): Map<string, string> {
+  const args = new Map<string, string>()
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].replace(/^--/, '')
+    const value = argv[i + 1]
+    if (value === undefined || value.startsWith('--')) args.set(name, 'true')
+    else args.set(name, argv[++i])
+  }
+  return args
+}
+
+const number = (value: string | undefined): number | undefined =>
+  value === undefined ? undefined : Number(value)
+
+async function hold(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2))
+  const lockPath = args.get('path')
+  if (!lockPath) throw new Error('--path is required')
+  const abort = new AbortController()
+  process.on('SIGINT', () => abort.abort())
+  const lock = await acquireLock({
+    lockPath,
+    holdFor: args.get('hold') === 'job' ? 'job' : 'process',
+    timeoutSeconds: number(args.get('timeout')),
+    leaseMs: number(args.get('lease')),
+    heartbeatMs: number(args.get('heartbeat')),
+    pollMs: number(args.get('poll')),
+    reportEveryMs: number(args.get('report')),
+    abandonedAfterMs: number(args.get('abandoned')),
+    jobAnchorPid: number(args.get('anchor-pid')),
+    job: { job: args.get('job') ?? '', runId: '42', runnerName: 'test-runner' },
+    keeperEntry: fileURLToPath(import.meta.url),
+    keeperExecArgv: ['--import', 'tsx'],
+    signal: abort.signal,
+    log: line => emit('log', { line }),
+    hooks: { onQueued: (ticket, position) => emit('queued', { ticket, position }) }
+  })
+  emit('acquired', {
+    token: lock.token,
+    waitedMs: lock.waitedMs,
+    queuePosition: lock.queuePosition,
+    holderSeen: lock.holderSeen?.token,
+    keeperPid: lock.keeperPid
+  })
+  const markerDir = args.get('marker-dir')
+  const marker = markerDir ? join(markerDir, 'inside') : undefined
+  if (marker) {
+    try {
+      closeSync(openSync(marker, 'wx'))
+      emit('marker', { ok: true })
+    } catch {
+      emit('marker', { ok: false })
+    }
+  }
+  const appendTo = args.get('append')
+  if (appendTo) appendFileSync(appendTo, `${args.get('job') ?? process.pid}\n`)
+  const holdMs = number(args.get('hold-ms')) ?? 0
+  if (holdMs < 0) {
+    process.removeAllListeners('SIGINT')
+    await new Promise<void>(resolve => {
+      process.on('SIGTERM', () => resolve())
+      process.on('SIGINT', () => resolve())
+      setInterval(() => undefined, 1 << 30)
+    })
+  } else if (holdMs > 0) {
+    await new Promise(resolve => setTimeout(resolve, holdMs))
+  }
+  if (marker) unlinkSync(marker)
+  if (args.has('keep')) return
+  await releaseLock(lock.lockPath, lock.token)
+  emit('released')
+}
+
+if (isKeeperInvocation(process.env)) {
+  await runKeeper(process.env)
+  process.exit(0)
+} else {
+  try {
+    await hold()
+    process.exit(0)
+  } catch (error) {
+    const { name, message } = error as Error
+    emit('error', { name, message })
+    process.exit(2)
+  }
+}
