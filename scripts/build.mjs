@@ -1,7 +1,11 @@
 // Bundles each entry point with ncc into dist/<name>/index.js (+ the package.json ncc writes).
 // Deterministic: .ci/run checks that this reproduces the committed dist/ byte for byte.
+//
+// `--action-dir DIR` builds a complete, separate copy of the action instead (DIR/action.yml +
+// DIR/dist/): benchmarks and parallel test runs use it so they never race the committed dist/.
 import { execFileSync } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs'
+import path from 'node:path'
 
 const entries = {
   main: 'src/bin/main.ts',
@@ -9,11 +13,28 @@ const entries = {
   lock: 'src/bin/lock.ts'
 }
 
-rmSync('dist', { recursive: true, force: true })
+const flag = process.argv.indexOf('--action-dir')
+const actionDir = flag === -1 ? '.' : path.resolve(process.argv[flag + 1])
+const distDir = path.join(actionDir, 'dist')
+
+rmSync(distDir, { recursive: true, force: true })
+if (actionDir !== '.') {
+  mkdirSync(actionDir, { recursive: true })
+  copyFileSync('action.yml', path.join(actionDir, 'action.yml'))
+}
 for (const [name, entry] of Object.entries(entries)) {
   execFileSync(
     process.execPath,
-    ['node_modules/@vercel/ncc/dist/ncc/cli.js', 'build', entry, '-o', `dist/${name}`, '--license', 'licenses.txt', '--quiet'],
+    [
+      'node_modules/@vercel/ncc/dist/ncc/cli.js',
+      'build',
+      entry,
+      '-o',
+      path.join(distDir, name),
+      '--license',
+      'licenses.txt',
+      '--quiet'
+    ],
     { stdio: 'inherit' }
   )
 }

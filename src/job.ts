@@ -1,16 +1,9 @@
+import type { JobIdentity } from './lock/index.js'
+
 /**
  * Who this job is, from the runner's environment: recorded in the lock file (SPEC §2.3) so a
  * waiter can say who holds the lock and where to look.
  */
-export interface JobIdentity {
-  repository: string
-  runId: string
-  runAttempt: string
-  jobId: string
-  job: string
-  runnerName: string
-  workflowUrl: string
-}
 
 export function jobIdentityFromEnv(env: NodeJS.ProcessEnv): JobIdentity {
   const server = (env.GITHUB_SERVER_URL ?? '').replace(/\/+$/, '')

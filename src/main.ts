@@ -12,7 +12,12 @@ import {
   lockPathFor,
   type AcquiredLock
 } from './lock/index.js'
-import { syncSharedClone, persistedCredentialEnv, type SyncResult } from './git/index.js'
+import {
+  syncSharedClone,
+  persistedCredentialEnv,
+  tokenSecrets,
+  type SyncResult
+} from './git/index.js'
 import { jobIdentityFromEnv } from './job.js'
 import { State } from './state.js'
 import { renderSummary, type PhaseTiming, type RunReport } from './summary.js'
@@ -27,7 +32,7 @@ export async function run(): Promise<void> {
     reportInputErrors(error)
     return
   }
-  if (inputs.token) core.setSecret(inputs.token)
+  for (const secret of tokenSecrets(inputs.token)) core.setSecret(secret)
 
   const cancel = new AbortController()
   const onSignal = (signal: NodeJS.Signals): void => cancel.abort(new Error(`received ${signal}`))
@@ -52,6 +57,7 @@ export async function run(): Promise<void> {
     core.saveState(State.lockFile, lock.lockPath)
     core.saveState(State.lockToken, lock.token)
     if (lock.keeperPid !== undefined) core.saveState(State.keeperPid, String(lock.keeperPid))
+    if (lock.keeperStartTime) core.saveState(State.keeperStartTime, lock.keeperStartTime)
 
     const { sync, cacheHit } = await syncUnderLock(inputs, phases)
     publishOutputs(inputs, lock, sync, cacheHit)
@@ -63,7 +69,7 @@ export async function run(): Promise<void> {
       lockWaitMs: lock.waitedMs,
       holderSeen: lock.holderSeen ? describeHolder(lock.holderSeen, Date.now()) : undefined,
       queuePosition: lock.queuePosition,
-      ref: sync.ref,
+      ref: sync.ref || inputs.refInput,
       commit: sync.commit,
       cloned: sync.cloned,
       cacheHit,
@@ -144,7 +150,12 @@ async function syncUnderLock(
   // Saved under the lock, so no other job is modifying the clone (§4).
   if (cache && cacheKey && cacheHit !== undefined && !exactCacheEntry) {
     await timed(phases, 'cache save', () =>
-      cache.saveCloneToCache({ clonePath: inputs.clonePath, key: cacheKey.key, logger })
+      cache.saveCloneToCache({
+        clonePath: inputs.clonePath,
+        key: cacheKey.key,
+        logger,
+        secrets: tokenSecrets(inputs.token)
+      })
     )
   }
   return { sync, cacheHit }
@@ -158,7 +169,8 @@ function publishOutputs(
 ): void {
   core.setOutput('path', inputs.clonePath)
   core.setOutput('commit', sync.commit)
-  core.setOutput('ref', sync.ref)
+  // A bare SHA has no ref: the output echoes the input, as actions/checkout users expect.
+  core.setOutput('ref', sync.ref || inputs.refInput)
   core.setOutput('lock-file', lock.lockPath)
   core.setOutput('lock-wait-seconds', (lock.waitedMs / 1000).toFixed(3))
   core.setOutput('cloned', String(sync.cloned))
@@ -172,14 +184,16 @@ function publishOutputs(
       clonePath: inputs.clonePath,
       baseEnv: process.env
     })
-    for (const secret of persisted.secrets) core.setSecret(secret)
     for (const [name, value] of Object.entries(persisted.env)) core.exportVariable(name, value)
-    core.saveState(State.credentialEnvNames, Object.keys(persisted.env).join(','))
+    core.saveState(State.credentialRestore, JSON.stringify(persisted.restore))
   }
 }
 
 async function releaseNow(lock: AcquiredLock): Promise<void> {
-  await releaseLock(lock.lockPath, lock.token, { keeperPid: lock.keeperPid })
+  await releaseLock(lock.lockPath, lock.token, {
+    keeperPid: lock.keeperPid,
+    keeperStartTime: lock.keeperStartTime
+  })
   core.saveState(State.lockReleased, 'true')
   core.info(`Released ${lock.lockPath}`)
 }

@@ -20,8 +20,9 @@ export async function run(): Promise<void> {
     return
   }
   const keeperPid = Number(core.getState(State.keeperPid)) || undefined
+  const keeperStartTime = core.getState(State.keeperStartTime) || undefined
   try {
-    await releaseLock(lockFile, token, { keeperPid })
+    await releaseLock(lockFile, token, { keeperPid, keeperStartTime })
     core.info(`Released ${lockFile}`)
   } catch (error) {
     if (error instanceof LockLostError) {
@@ -35,13 +36,14 @@ export async function run(): Promise<void> {
   }
 }
 
-/** persist-credentials: the env exported for later steps is emptied for the steps after post. */
+/**
+ * persist-credentials: GITHUB_ENV cannot unset a variable, so post overwrites each one main
+ * exported with a value that switches it off (an empty header, the job's own GIT_CONFIG_COUNT).
+ */
 function clearPersistedCredentials(): void {
-  const names = core.getState(State.credentialEnvNames)
-  if (!names) return
-  for (const name of names.split(',')) {
-    // GIT_CONFIG_COUNT=0 switches the env-provided config off; the rest is blanked.
-    core.exportVariable(name, name === 'GIT_CONFIG_COUNT' ? '0' : '')
-  }
+  const saved = core.getState(State.credentialRestore)
+  if (!saved) return
+  const restore = JSON.parse(saved) as Record<string, string>
+  for (const [name, value] of Object.entries(restore)) core.exportVariable(name, value)
   core.info('Shared Checkout: removed the credentials persisted for this job.')
 }

@@ -8,10 +8,12 @@ export const State = {
   lockFile: 'lockFile',
   lockToken: 'lockToken',
   keeperPid: 'keeperPid',
+  /** The keeper's recorded start time: post signals it only if it is still that process. */
+  keeperStartTime: 'keeperStartTime',
   /** 'true' when main already released the lock (hold-lock: sync, or main failed). */
   lockReleased: 'lockReleased',
-  /** Names of env vars exported for persist-credentials, comma-separated, cleared in post. */
-  credentialEnvNames: 'credentialEnvNames'
+  /** JSON {name: value} post writes through GITHUB_ENV so persisted credentials stop working. */
+  credentialRestore: 'credentialRestore'
 } as const
 
 export type StateName = (typeof State)[keyof typeof State]

@@ -138,7 +138,7 @@ export function planFetch(input: FetchPlanInput): FetchPlan {
   } else if (input.shallow) {
     args.push('--unshallow')
   }
-  const commit = input.commit?.toLowerCase()
+  const commit = input.commit?.toLowerCase() || undefined
   const { target } = input
   if (target.kind === 'commit') {
     return { args, refspecs: [target.sha], checkoutTarget: target.sha, ref: '' }

@@ -179,7 +179,8 @@ export async function syncSharedClone(request: SyncRequest, logger: Logger): Pro
 
   try {
     const target = await phases.run('resolve-ref', () => resolveTarget(ctx, workDir, request))
-    const commit = request.commit?.toLowerCase()
+    // An empty commit means "none" (inputs use '' for absent values).
+    const commit = request.commit?.toLowerCase() || undefined
     const plan = planFetch({
       target,
       commit,

@@ -177,6 +177,12 @@ describe('planFetch', () => {
     expect(plan.args).toContain('--no-tags')
   })
 
+  it("an empty commit ('' from the inputs) means no commit: the ref is fetched", () => {
+    const plan = planFetch({ ...base, commit: '' })
+    expect(plan.refspecs).toEqual(['+refs/heads/main:refs/remotes/origin/main'])
+    expect(plan.checkoutTarget).toBe('refs/remotes/origin/main^{commit}')
+  })
+
   it('with the exact commit: fetches that commit into the branch ref and checks it out', () => {
     const plan = planFetch({ ...base, commit: SHA })
     expect(plan.refspecs).toEqual([`+${SHA}:refs/remotes/origin/main`])
