@@ -6,6 +6,7 @@ export function actionLogger(): Logger {
   return {
     info: message => core.info(message),
     warning: message => core.warning(message),
+    notice: message => core.notice(message),
     debug: message => core.debug(message)
   }
 }

@@ -5,12 +5,15 @@
 export interface Logger {
   info(message: string): void
   warning(message: string): void
+  /** Worth seeing but not a problem (e.g. the cache service is unavailable here, §4). */
+  notice(message: string): void
   debug(message: string): void
 }
 
 export const consoleLogger: Logger = {
   info: message => console.log(message),
   warning: message => console.log(`warning: ${message}`),
+  notice: message => console.log(`notice: ${message}`),
   debug: message => {
     if (process.env.SHARED_CHECKOUT_DEBUG) console.log(`debug: ${message}`)
   }
@@ -23,6 +26,7 @@ export function memoryLogger(): Logger & { lines: string[] } {
     lines,
     info: message => lines.push(message),
     warning: message => lines.push(`warning: ${message}`),
+    notice: message => lines.push(`notice: ${message}`),
     debug: message => lines.push(`debug: ${message}`)
   }
 }

@@ -59,8 +59,8 @@ export async function run(): Promise<void> {
     if (lock.keeperPid !== undefined) core.saveState(State.keeperPid, String(lock.keeperPid))
     if (lock.keeperStartTime) core.saveState(State.keeperStartTime, lock.keeperStartTime)
 
-    const { sync, cacheHit } = await syncUnderLock(inputs, phases)
-    publishOutputs(inputs, lock, sync, cacheHit)
+    const { sync, cacheHit, created } = await syncUnderLock(inputs, phases)
+    publishOutputs(inputs, lock, sync, { cacheHit, created })
     await writeSummary({
       repository: inputs.repository,
       clonePath: inputs.clonePath,
@@ -71,7 +71,7 @@ export async function run(): Promise<void> {
       queuePosition: lock.queuePosition,
       ref: sync.ref || inputs.refInput,
       commit: sync.commit,
-      cloned: sync.cloned,
+      cloned: created,
       cacheHit,
       fetchedBytes: sync.fetchedBytes,
       repairs: sync.repairs,
@@ -102,7 +102,7 @@ function reportInputErrors(error: unknown): void {
 async function syncUnderLock(
   inputs: ActionInputs,
   phases: PhaseTiming[]
-): Promise<{ sync: SyncResult; cacheHit: boolean | undefined }> {
+): Promise<{ sync: SyncResult; cacheHit: boolean | undefined; created: boolean }> {
   const logger = actionLogger()
   // §4: the cache is consulted only for a missing clone; its module loads only then.
   const consultCache = inputs.cache && !existsSync(inputs.clonePath)
@@ -158,14 +158,15 @@ async function syncUnderLock(
       })
     )
   }
-  return { sync, cacheHit }
+  // `cloned` (§1): this run created the clone — from the network or from a cache archive.
+  return { sync, cacheHit, created: sync.cloned || cacheHit === true }
 }
 
 function publishOutputs(
   inputs: ActionInputs,
   lock: AcquiredLock,
   sync: SyncResult,
-  cacheHit: boolean | undefined
+  { cacheHit, created }: { cacheHit: boolean | undefined; created: boolean }
 ): void {
   core.setOutput('path', inputs.clonePath)
   core.setOutput('commit', sync.commit)
@@ -173,7 +174,7 @@ function publishOutputs(
   core.setOutput('ref', sync.ref || inputs.refInput)
   core.setOutput('lock-file', lock.lockPath)
   core.setOutput('lock-wait-seconds', (lock.waitedMs / 1000).toFixed(3))
-  core.setOutput('cloned', String(sync.cloned))
+  core.setOutput('cloned', String(created))
   core.setOutput('cache-hit', cacheHit === undefined ? '' : String(cacheHit))
   core.exportVariable('SHARED_CHECKOUT_PATH', inputs.clonePath)
 

@@ -424,7 +424,7 @@ async function restoreCloneFromCache(request) {
     const { clonePath, key, restoreKeys, logger } = request;
     const status = cacheServiceStatus(request.env ?? process.env);
     if (!status.available) {
-        logger.info(`Cache restore skipped: ${status.reason}. Cloning from the network.`);
+        logger.notice(`Cache restore skipped: ${status.reason}. Cloning from the network.`);
         return { hit: undefined };
     }
     if (await exists(clonePath)) {
@@ -449,7 +449,7 @@ async function restoreCloneFromCache(request) {
             }
         }
         catch (error) {
-            logger.info(`Cache restore skipped: ${errorMessage(error)}. Cloning from the network.`);
+            logger.notice(`Cache restore skipped: ${errorMessage(error)}. Cloning from the network.`);
             return { hit: undefined };
         }
         if (!found) {

@@ -31020,9 +31020,15 @@ function partialSiblings(clonePath) {
 function isLocalRemote(remoteUrl) {
     return remoteUrl.startsWith('file://') || external_node_path_default().isAbsolute(remoteUrl);
 }
-/** Per-command settings beyond auth: no hooks of a previous job run during our sync. */
+/**
+ * Per-command settings beyond auth: no hooks and no fsmonitor command planted in .git/config by a
+ * previous job run during our sync (the clone is shared by every job on the machine).
+ */
 function syncConfig(request) {
-    const entries = [{ key: 'core.hooksPath', value: external_node_os_.devNull }];
+    const entries = [
+        { key: 'core.hooksPath', value: external_node_os_.devNull },
+        { key: 'core.fsmonitor', value: 'false' }
+    ];
     // Relative submodule URLs of a local superproject are local too (tests, mirrors).
     if (isLocalRemote(request.remoteUrl))
         entries.push({ key: 'protocol.file.allow', value: 'always' });
@@ -31066,6 +31072,7 @@ async function syncSharedClone(request, logger) {
     const log = {
         info: m => logger.info(redact(m, secrets)),
         warning: m => logger.warning(redact(m, secrets)),
+        notice: m => logger.notice(redact(m, secrets)),
         debug: m => logger.debug(redact(m, secrets))
     };
     const phases = new Phases();
@@ -31373,6 +31380,7 @@ function actionLogger() {
     return {
         info: message => core/* info */.pq(message),
         warning: message => core/* warning */.$e(message),
+        notice: message => core/* notice */.lm(message),
         debug: message => core/* debug */.Yz(message)
     };
 }
@@ -31426,8 +31434,8 @@ async function run() {
             core/* saveState */.LZ(State.keeperPid, String(lock.keeperPid));
         if (lock.keeperStartTime)
             core/* saveState */.LZ(State.keeperStartTime, lock.keeperStartTime);
-        const { sync, cacheHit } = await syncUnderLock(inputs, phases);
-        publishOutputs(inputs, lock, sync, cacheHit);
+        const { sync, cacheHit, created } = await syncUnderLock(inputs, phases);
+        publishOutputs(inputs, lock, sync, { cacheHit, created });
         await writeSummary({
             repository: inputs.repository,
             clonePath: inputs.clonePath,
@@ -31438,7 +31446,7 @@ async function run() {
             queuePosition: lock.queuePosition,
             ref: sync.ref || inputs.refInput,
             commit: sync.commit,
-            cloned: sync.cloned,
+            cloned: created,
             cacheHit,
             fetchedBytes: sync.fetchedBytes,
             repairs: sync.repairs,
@@ -31516,16 +31524,17 @@ async function syncUnderLock(inputs, phases) {
             secrets: tokenSecrets(inputs.token)
         }));
     }
-    return { sync, cacheHit };
+    // `cloned` (§1): this run created the clone — from the network or from a cache archive.
+    return { sync, cacheHit, created: sync.cloned || cacheHit === true };
 }
-function publishOutputs(inputs, lock, sync, cacheHit) {
+function publishOutputs(inputs, lock, sync, { cacheHit, created }) {
     core/* setOutput */.uH('path', inputs.clonePath);
     core/* setOutput */.uH('commit', sync.commit);
     // A bare SHA has no ref: the output echoes the input, as actions/checkout users expect.
     core/* setOutput */.uH('ref', sync.ref || inputs.refInput);
     core/* setOutput */.uH('lock-file', lock.lockPath);
     core/* setOutput */.uH('lock-wait-seconds', (lock.waitedMs / 1000).toFixed(3));
-    core/* setOutput */.uH('cloned', String(sync.cloned));
+    core/* setOutput */.uH('cloned', String(created));
     core/* setOutput */.uH('cache-hit', cacheHit === undefined ? '' : String(cacheHit));
     core/* exportVariable */.dN('SHARED_CHECKOUT_PATH', inputs.clonePath);
     if (inputs.persistCredentials && inputs.token) {
@@ -31886,6 +31895,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
   _o: () => (/* binding */ isDebug),
+  lm: () => (/* binding */ notice),
   LZ: () => (/* binding */ saveState),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
@@ -31894,7 +31904,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, getBooleanInput, getIDToken, getMultilineInput, getState, group, markdownSummary, notice, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, getBooleanInput, getIDToken, getMultilineInput, getState, group, markdownSummary, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -31920,7 +31930,7 @@ function toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -32735,7 +32745,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -32743,7 +32753,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -32751,7 +32761,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.

@@ -49,7 +49,7 @@ export async function restoreCloneFromCache(request: RestoreRequest): Promise<Re
   const { clonePath, key, restoreKeys, logger } = request
   const status = cacheServiceStatus(request.env ?? process.env)
   if (!status.available) {
-    logger.info(`Cache restore skipped: ${status.reason}. Cloning from the network.`)
+    logger.notice(`Cache restore skipped: ${status.reason}. Cloning from the network.`)
     return { hit: undefined }
   }
   if (await exists(clonePath)) {
@@ -79,7 +79,7 @@ export async function restoreCloneFromCache(request: RestoreRequest): Promise<Re
         )
       }
     } catch (error) {
-      logger.info(`Cache restore skipped: ${errorMessage(error)}. Cloning from the network.`)
+      logger.notice(`Cache restore skipped: ${errorMessage(error)}. Cloning from the network.`)
       return { hit: undefined }
     }
     if (!found) {

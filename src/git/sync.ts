@@ -90,9 +90,15 @@ function isLocalRemote(remoteUrl: string): boolean {
   return remoteUrl.startsWith('file://') || path.isAbsolute(remoteUrl)
 }
 
-/** Per-command settings beyond auth: no hooks of a previous job run during our sync. */
+/**
+ * Per-command settings beyond auth: no hooks and no fsmonitor command planted in .git/config by a
+ * previous job run during our sync (the clone is shared by every job on the machine).
+ */
 function syncConfig(request: SyncRequest): ConfigEntry[] {
-  const entries: ConfigEntry[] = [{ key: 'core.hooksPath', value: devNull }]
+  const entries: ConfigEntry[] = [
+    { key: 'core.hooksPath', value: devNull },
+    { key: 'core.fsmonitor', value: 'false' }
+  ]
   // Relative submodule URLs of a local superproject are local too (tests, mirrors).
   if (isLocalRemote(request.remoteUrl))
     entries.push({ key: 'protocol.file.allow', value: 'always' })
@@ -142,6 +148,7 @@ export async function syncSharedClone(request: SyncRequest, logger: Logger): Pro
   const log: Logger = {
     info: m => logger.info(redact(m, secrets)),
     warning: m => logger.warning(redact(m, secrets)),
+    notice: m => logger.notice(redact(m, secrets)),
     debug: m => logger.debug(redact(m, secrets))
   }
   const phases = new Phases()
