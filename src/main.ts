@@ -50,7 +50,9 @@ export async function run(): Promise<void> {
         holdFor: inputs.holdLock === 'job' ? 'job' : 'process',
         job: jobIdentityFromEnv(process.env),
         signal: cancel.signal,
-        log: line => core.info(line)
+        log: line => core.info(line),
+        // Undocumented, for tests: how often a waiter reports the holder (default 60 s, §2.6).
+        reportEveryMs: Number(process.env.SHARED_CHECKOUT_LOCK_REPORT_MS) || undefined
       })
     )
     // From here on post must be able to release, whatever happens next.

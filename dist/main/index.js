@@ -28374,8 +28374,8 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _lock_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9014);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8495);
+/* harmony import */ var _lock_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4972);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(537);
 // Entry point of the main step. The same bundle also serves as the lock keeper process that
 // main starts detached (SPEC §2: the lock is held by the job, not by this process).
 
@@ -28390,7 +28390,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9014:
+/***/ 4972:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28517,11 +28517,50 @@ function notAFileError(path, what) {
         'created by this action and will not be followed', 'Check who created it and remove it.');
 }
 
+;// CONCATENATED MODULE: ./src/lock/retry.ts
+/**
+ * Windows keeps a file busy for a moment after its last handle closes (an antivirus scanner,
+ * the search indexer, a handle still closing in another process): unlink and rename then fail
+ * with EBUSY, EPERM or EACCES although nothing is wrong. Such errors are retried briefly with a
+ * bounded backoff instead of failing the lock (§2.2, §2.5). Elsewhere these codes are real
+ * (a permission problem, a mount point) and are reported at once.
+ */
+/** Waits between tries: about 0.3 s in all, then the last error is the answer. */
+const TRANSIENT_RETRY_DELAYS_MS = [5, 10, 20, 40, 80, 160];
+const WINDOWS_TRANSIENT = new Set(['EBUSY', 'EPERM', 'EACCES']);
+/** Pure: is this error code worth another try on this platform? ENOENT never is. */
+function isTransientFsError(code, platform) {
+    return platform === 'win32' && code !== undefined && WINDOWS_TRANSIENT.has(code);
+}
+const sleepBuffer = new Int32Array(new SharedArrayBuffer(4));
+/** Blocks for `ms` (the file primitives are synchronous; the waits are milliseconds). */
+function sleepSync(ms) {
+    Atomics.wait(sleepBuffer, 0, 0, ms);
+}
+/** Runs `operation`, retrying it while it fails with a transient code; other errors at once. */
+function retryTransient(operation, options = {}) {
+    const platform = options.platform ?? process.platform;
+    const delays = options.delaysMs ?? TRANSIENT_RETRY_DELAYS_MS;
+    const sleep = options.sleep ?? sleepSync;
+    for (let attempt = 0;; attempt++) {
+        try {
+            return operation();
+        }
+        catch (error) {
+            const code = error?.code;
+            if (attempt >= delays.length || !isTransientFsError(code, platform))
+                throw error;
+            sleep(delays[attempt]);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/lock/atomic.ts
 /**
  * File primitives of the lock (§2.2, §2.9): exclusive creation that never shows a partial file
  * and never writes through a link, and reads that never follow a link.
  */
+
 
 
 
@@ -28533,8 +28572,20 @@ const NO_FOLLOW = external_node_fs_.constants.O_NOFOLLOW ?? 0;
 // A planted FIFO must not block the open.
 const NON_BLOCK = external_node_fs_.constants.O_NONBLOCK ?? 0;
 const CREATE_FLAGS = external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_EXCL | NO_FOLLOW;
-/** Codes of `link` on filesystems without hard links: fall back to O_CREAT|O_EXCL. */
+/**
+ * Codes of `link` on filesystems without hard links (FAT, exFAT, some SMB shares): fall back to
+ * O_CREAT|O_EXCL. exFAT answers EPERM, FUSE filesystems without a link op ENOSYS.
+ */
 const LINK_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK', 'EXDEV']);
+/**
+ * The hard-link call, replaceable by tests so the link-less path also runs on filesystems that
+ * have links (`bench/linkless-suite.sh` runs the suite on a real exFAT mount instead).
+ */
+const fileOps = { link: external_node_fs_.linkSync };
+const linkUnsupported = (error) => {
+    const code = errorCode(error);
+    return code !== undefined && LINK_UNSUPPORTED.has(code);
+};
 const errorCode = (error) => error?.code;
 function randomHex(bytes) {
     return (0,external_node_crypto_.randomBytes)(bytes).toString('hex');
@@ -28589,12 +28640,15 @@ function readNoFollow(path) {
         (0,external_node_fs_.closeSync)(fd);
     }
 }
-function writeNewFile(path, content) {
+/** Creates `path` (never through a link) with `content`; `mtimeMs` keeps a restored file's age. */
+function writeNewFile(path, content, mtimeMs) {
     const fd = (0,external_node_fs_.openSync)(path, CREATE_FLAGS, FILE_MODE);
     try {
         // The umask may have cleared the read bits other runner users need.
         (0,external_node_fs_.fchmodSync)(fd, FILE_MODE);
         (0,external_node_fs_.writeSync)(fd, content);
+        if (mtimeMs !== undefined)
+            (0,external_node_fs_.futimesSync)(fd, mtimeMs / 1000, mtimeMs / 1000);
     }
     finally {
         (0,external_node_fs_.closeSync)(fd);
@@ -28616,14 +28670,13 @@ function createExclusive(path, content) {
         throw asPathError(error, (0,external_node_path_.dirname)(path), 'create files in it');
     }
     try {
-        (0,external_node_fs_.linkSync)(temp, path);
+        fileOps.link(temp, path);
         return true;
     }
     catch (error) {
-        const code = errorCode(error);
-        if (code === 'EEXIST')
+        if (errorCode(error) === 'EEXIST')
             return false;
-        if (code && LINK_UNSUPPORTED.has(code))
+        if (linkUnsupported(error))
             return createDirectly(path, content);
         throw asPathError(error, (0,external_node_path_.dirname)(path), 'create files in it');
     }
@@ -28631,9 +28684,10 @@ function createExclusive(path, content) {
         unlinkQuiet(temp);
     }
 }
-function createDirectly(path, content) {
+/** The O_CREAT|O_EXCL fallback (§2.2): exclusive, but briefly visible empty (abandoned rule). */
+function createDirectly(path, content, mtimeMs) {
     try {
-        writeNewFile(path, content);
+        writeNewFile(path, content, mtimeMs);
         return true;
     }
     catch (error) {
@@ -28642,9 +28696,10 @@ function createDirectly(path, content) {
         throw asPathError(error, (0,external_node_path_.dirname)(path), 'create files in it');
     }
 }
+/** Removes `path` if present; Windows' just-closed-file errors are retried briefly. */
 function unlinkQuiet(path) {
     try {
-        (0,external_node_fs_.unlinkSync)(path);
+        retryTransient(() => (0,external_node_fs_.unlinkSync)(path));
     }
     catch (error) {
         if (errorCode(error) !== 'ENOENT')
@@ -28693,7 +28748,7 @@ function touchIfToken(path, isOurs) {
 function reapIfUnchanged(path, isSame) {
     const aside = (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${(0,external_node_path_.basename)(path)}.reap-${randomHex(8)}`);
     try {
-        (0,external_node_fs_.renameSync)(path, aside);
+        retryTransient(() => (0,external_node_fs_.renameSync)(path, aside));
     }
     catch (error) {
         if (errorCode(error) === 'ENOENT')
@@ -28701,18 +28756,35 @@ function reapIfUnchanged(path, isSame) {
         throw asPathError(error, (0,external_node_path_.dirname)(path), 'remove files in it');
     }
     try {
-        if (isSame(readNoFollow(aside)))
+        const outcome = readNoFollow(aside);
+        if (isSame(outcome))
             return 'removed';
+        return putBack(aside, path, outcome);
+    }
+    finally {
+        unlinkQuiet(aside);
+    }
+}
+/**
+ * Puts a set-aside newer file back where it was, never over a file created there since. Where
+ * links are unsupported, an exclusive copy with the same content and mtime takes its place
+ * (content is immutable and owners find their files by path and token, not by inode).
+ */
+function putBack(aside, path, outcome) {
+    try {
+        fileOps.link(aside, path);
+        return 'restored';
+    }
+    catch (error) {
+        if (!linkUnsupported(error) || outcome.kind !== 'file')
+            return 'displaced';
+        const { content, mtimeMs } = outcome.snapshot;
         try {
-            (0,external_node_fs_.linkSync)(aside, path);
-            return 'restored';
+            return createDirectly(path, content, mtimeMs) ? 'restored' : 'displaced';
         }
         catch {
             return 'displaced';
         }
-    }
-    finally {
-        unlinkQuiet(aside);
     }
 }
 /** Temp and set-aside files older than this were left by a killed process. */
@@ -28746,16 +28818,291 @@ function sweepLeftovers(directory, names) {
     }
 }
 
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./src/lock/os-identity.ts
+/**
+ * Process and boot identity on macOS and Windows (§2.3, §2.4), as pure data: which command to
+ * run, and a parser for its output. Running them is identity.ts's job (injected `OsCalls`), so
+ * every parser and decision here is tested on any OS.
+ *
+ * Start tokens are canonical UTC ISO times, so two processes that read the same owner get the
+ * same string: macOS `ps` prints whole seconds ("2026-11-28T13:36:27Z"), Windows gives
+ * microseconds ("2026-11-28T13:36:27.123456Z", FILETIME truncated, whichever tool read it).
+ */
+/**
+ * Prefix of boot ids derived from the boot time. The OS moves the boot time when the wall
+ * clock is stepped (NTP, VM resume), so such ids prove "same boot" when equal but never prove
+ * a reboot when they differ (staleness.ts): a mismatch only means "cannot check the owner".
+ */
+const TIME_BOOT_ID_PREFIX = 'boottime:';
+function isTimeDerivedBootId(bootId) {
+    return bootId.startsWith(TIME_BOOT_ID_PREFIX);
+}
+/**
+ * The PID namespace field on systems with one PID space per boot (macOS, Windows). Windows
+ * containers differ from their host by host name and MachineGuid, which are compared first.
+ */
+const SINGLE_PID_SPACE = 'host';
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** Fields of a UTC time → canonical ISO string, or undefined when the fields are not a date. */
+function isoUtc(year, month, day, hour, minute, second, fraction = '') {
+    const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+    const date = new Date(ms);
+    // Rejects Feb 30, hour 25 and the like instead of silently rolling them over.
+    if (!Number.isFinite(ms) ||
+        date.getUTCFullYear() !== year ||
+        date.getUTCMonth() !== month - 1 ||
+        date.getUTCDate() !== day ||
+        date.getUTCHours() !== hour ||
+        date.getUTCMinutes() !== minute ||
+        date.getUTCSeconds() !== second) {
+        return undefined;
+    }
+    const base = date.toISOString().slice(0, 19);
+    return fraction ? `${base}.${fraction}Z` : `${base}Z`;
+}
+/** Fraction digits to exactly six (microseconds), truncating finer ones (.NET prints seven). */
+const micros = (digits) => digits.slice(0, 6).padEnd(6, '0');
+// ---------------------------------------------------------------- macOS
+/**
+ * `ps -o stat= -o lstart= -p PID`, run with LC_ALL=C and TZ=UTC: the C locale fixes the
+ * English day and month names and the layout, UTC makes the printed time independent of the
+ * user's zone and of daylight saving, so every reader gets the same token for one process.
+ */
+function darwinStartTimeQuery(pid) {
+    return {
+        command: {
+            file: 'ps',
+            args: ['-o', 'stat=', '-o', 'lstart=', '-p', String(pid)],
+            env: { LC_ALL: 'C', TZ: 'UTC' }
+        },
+        parse: parseDarwinPs
+    };
+}
+/** "Ss   Sat Nov 28 13:36:27 2026" → the state letter decides zombie, the rest is lstart. */
+function parseDarwinPs(stdout) {
+    const match = /^\s*(\S+)\s+(.+?)\s*$/.exec(stdout.split('\n').find(line => line.trim()) ?? '');
+    if (!match)
+        return undefined;
+    const startTime = parseDarwinLstart(match[2]);
+    if (!startTime)
+        return undefined;
+    return { startTime, zombie: match[1].startsWith('Z') };
+}
+/** "Sat Nov 28 13:36:27 2026" (also "Sat Nov  8 ...") printed in UTC → "2026-11-28T13:36:27Z". */
+function parseDarwinLstart(text) {
+    const match = /^[A-Z][a-z]{2}\s+([A-Z][a-z]{2})\s+(\d{1,2})\s+(\d{2}):(\d{2}):(\d{2})\s+(\d{4})$/.exec(text.trim());
+    if (!match)
+        return undefined;
+    const month = MONTHS.indexOf(match[1]) + 1;
+    if (month === 0)
+        return undefined;
+    const [day, hour, minute, second, year] = match.slice(2).map(Number);
+    return isoUtc(year, month, day, hour, minute, second);
+}
+/** `sysctl -n kern.bootsessionuuid`: a random id per boot, the real boot id (preferred). */
+function darwinBootSessionQuery() {
+    return {
+        command: { file: 'sysctl', args: ['-n', 'kern.bootsessionuuid'], env: { LC_ALL: 'C' } },
+        parse: parseUuid
+    };
+}
+function parseUuid(stdout) {
+    const text = stdout.trim().toLowerCase();
+    return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(text)
+        ? text
+        : undefined;
+}
+/** `sysctl -n kern.boottime`: fallback boot id where the session uuid is missing (old macOS). */
+function darwinBootTimeQuery() {
+    return {
+        command: { file: 'sysctl', args: ['-n', 'kern.boottime'], env: { LC_ALL: 'C', TZ: 'UTC' } },
+        parse: parseDarwinBootTime
+    };
+}
+/** "{ sec = 1732780000, usec = 123456 } Sat Nov 28 ..." → "boottime:1732780000.123456". */
+function parseDarwinBootTime(stdout) {
+    const match = /\{\s*sec\s*=\s*(\d+),\s*usec\s*=\s*(\d+)\s*\}/.exec(stdout);
+    if (!match)
+        return undefined;
+    return `${TIME_BOOT_ID_PREFIX}${match[1]}.${match[2].padStart(6, '0')}`;
+}
+/** `ioreg -rd1 -c IOPlatformExpertDevice`: the hardware UUID, macOS's machine id. */
+function darwinMachineIdQuery() {
+    return {
+        command: { file: 'ioreg', args: ['-rd1', '-c', 'IOPlatformExpertDevice'] },
+        parse: stdout => parseUuid(/"IOPlatformUUID"\s*=\s*"([^"]+)"/.exec(stdout)?.[1] ?? '')
+    };
+}
+// ---------------------------------------------------------------- Windows
+const POWERSHELL = 'powershell.exe';
+const powershell = (script) => ({
+    file: POWERSHELL,
+    args: ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', script]
+});
+/**
+ * Creation time of a PID. PowerShell first; `wmic` (removed from recent Windows) only where
+ * powershell.exe is missing, so one machine always reads owners the same way.
+ * Get-Process's StartTime is local time built from the FILETIME, with .NET's DST-ambiguity
+ * flag, so ToUniversalTime returns the exact instant.
+ */
+function windowsStartTimeQueries(pid) {
+    const id = String(Math.trunc(pid));
+    const running = (startTime) => startTime ? { startTime, zombie: false } : undefined;
+    return [
+        {
+            command: powershell(`(Get-Process -Id ${id} -ErrorAction Stop).StartTime.ToUniversalTime().ToString('o')`),
+            parse: stdout => running(parseIsoUtc(stdout))
+        },
+        {
+            command: {
+                file: 'wmic',
+                args: ['process', 'where', `ProcessId=${id}`, 'get', 'CreationDate', '/value']
+            },
+            parse: stdout => running(parseCimDateTime(parseWmicValue(stdout, 'CreationDate') ?? ''))
+        }
+    ];
+}
+/** Boot time, rounded down to the second (it is recomputed from the clock and may jitter). */
+function windowsBootIdQueries() {
+    const bootId = (iso) => iso ? `${TIME_BOOT_ID_PREFIX}${iso.slice(0, 19)}Z` : undefined;
+    return [
+        {
+            command: powershell("(Get-CimInstance Win32_OperatingSystem).LastBootUpTime.ToUniversalTime().ToString('o')"),
+            parse: stdout => bootId(parseIsoUtc(stdout))
+        },
+        {
+            command: { file: 'wmic', args: ['os', 'get', 'LastBootUpTime', '/value'] },
+            parse: stdout => bootId(parseCimDateTime(parseWmicValue(stdout, 'LastBootUpTime') ?? ''))
+        }
+    ];
+}
+/** The MachineGuid registry value: Windows's machine id. */
+function windowsMachineIdQuery() {
+    return {
+        command: {
+            file: 'reg',
+            args: ['query', 'HKLM\\SOFTWARE\\Microsoft\\Cryptography', '/v', 'MachineGuid']
+        },
+        parse: stdout => parseUuid(/MachineGuid\s+REG_SZ\s+(\S+)/i.exec(stdout)?.[1] ?? '')
+    };
+}
+/** .NET round-trip ("o") UTC time "2026-11-28T13:36:27.1234567Z" → canonical, microseconds. */
+function parseIsoUtc(stdout) {
+    const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:Z|\+00:00)$/.exec(stdout.trim());
+    if (!match)
+        return undefined;
+    const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
+    return isoUtc(year, month, day, hour, minute, second, micros(match[7] ?? ''));
+}
+/**
+ * CIM datetime "20261128133627.123456+060": local time, then the offset from UTC in minutes
+ * (`+060` = UTC+1) → canonical UTC, microseconds.
+ */
+function parseCimDateTime(text) {
+    const match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})\.(\d{6})([+-])(\d{3})$/.exec(text.trim());
+    if (!match)
+        return undefined;
+    const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
+    if (!isoUtc(year, month, day, hour, minute, second))
+        return undefined;
+    const offsetMinutes = Number(match[9]) * (match[8] === '-' ? -1 : 1);
+    const utc = new Date(Date.UTC(year, month - 1, day, hour, minute, second) - offsetMinutes * 60_000);
+    return `${utc.toISOString().slice(0, 19)}.${match[7]}Z`;
+}
+/** `wmic ... /value` prints "Name=value" among blank lines (and \r\r\n line ends). */
+function parseWmicValue(stdout, name) {
+    for (const line of stdout.split(/\r*\n/)) {
+        const [key, ...rest] = line.trim().split('=');
+        if (key === name && rest.length > 0)
+            return rest.join('=').trim();
+    }
+    return undefined;
+}
+// ---------------------------------------------------------------- per platform
+/** Queries for a PID's start time (Linux reads /proc instead: none here). */
+function startTimeQueries(platform, pid) {
+    if (platform === 'darwin')
+        return [darwinStartTimeQuery(pid)];
+    if (platform === 'win32')
+        return windowsStartTimeQueries(pid);
+    return [];
+}
+function bootIdQueries(platform) {
+    if (platform === 'darwin')
+        return [darwinBootSessionQuery(), darwinBootTimeQuery()];
+    if (platform === 'win32')
+        return windowsBootIdQueries();
+    return [];
+}
+function machineIdQueries(platform) {
+    if (platform === 'darwin')
+        return [darwinMachineIdQuery()];
+    if (platform === 'win32')
+        return [windowsMachineIdQuery()];
+    return [];
+}
+
 ;// CONCATENATED MODULE: ./src/lock/identity.ts
 /**
- * Who this process is and whether another process still lives (§2.3, §2.4). The per-OS parts
- * are pure parsers with the platform passed in, so darwin and win32 can be added without
- * touching the callers; until then they answer "cannot check" and the lease rule applies.
+ * Who this process is and whether another process still lives (§2.3, §2.4), on Linux, macOS
+ * and Windows. Decisions and parsers are pure with the platform passed in (here and in
+ * os-identity.ts); the few OS calls (signal, run a command) are injected as `OsCalls`.
+ *
+ * - Linux: /proc/PID/stat start time (ticks since boot) + /proc boot_id + PID namespace.
+ * - macOS: `ps` start time (UTC, whole seconds) + kern.bootsessionuuid + IOPlatformUUID.
+ * - Windows: process creation time (PowerShell, else wmic) + boot time + MachineGuid.
+ * Where a start time cannot be read the answer is "unknown", never "dead": the owner is then
+ * judged by its heartbeat lease (§2.4).
  */
 
 
+
+
+
+/** Commands answer in well under a second; a hung one must not hang the waiter. */
+const RUN_TIMEOUT_MS = 15_000;
+/**
+ * The environment of an identity command: ours without the action's inputs (the token) and the
+ * runner's ACTIONS_* credentials, which ps or PowerShell have no use for.
+ */
+function commandEnv(base, extra = {}) {
+    const env = {};
+    for (const [name, value] of Object.entries(base)) {
+        if (!/^(INPUT_|ACTIONS_)/i.test(name))
+            env[name] = value;
+    }
+    return { ...env, ...extra };
+}
+const systemCalls = {
+    run(command) {
+        try {
+            return (0,external_node_child_process_.execFileSync)(command.file, command.args, {
+                encoding: 'utf8',
+                env: commandEnv(process.env, command.env),
+                stdio: ['ignore', 'pipe', 'ignore'],
+                timeout: RUN_TIMEOUT_MS,
+                windowsHide: true
+            });
+        }
+        catch (error) {
+            return error.code === 'ENOENT' ? undefined : '';
+        }
+    },
+    signal(pid) {
+        try {
+            process.kill(pid, 0);
+            return undefined;
+        }
+        catch (error) {
+            return error.code ?? 'unknown';
+        }
+    },
+    now: () => external_node_perf_hooks_.performance.now()
+};
 function recordPlatform(platform) {
     return platform === 'darwin' || platform === 'win32' ? platform : 'linux';
 }
@@ -28792,11 +29139,39 @@ function interpretProbe(platform, facts) {
     }
     if (platform === 'linux' && facts.statMissing)
         return { state: 'dead' };
-    // No start time here: a PID that answers a signal may be a reused one, so "unknown", never
-    // "running"; a PID that does not exist is dead on every OS.
+    // A PID that does not exist is dead on every OS. EPERM: it exists, owned by another user.
     if (facts.signalError === 'ESRCH')
         return { state: 'dead' };
-    return { state: 'unknown' };
+    if (facts.signalError !== undefined && facts.signalError !== 'EPERM')
+        return { state: 'unknown' };
+    // Without a start time a PID that answers may be a reused one: "unknown", never "running".
+    if (platform === 'linux' || !facts.start)
+        return { state: 'unknown' };
+    if (facts.start.zombie)
+        return { state: 'dead' };
+    return { state: 'running', startTime: facts.start.startTime };
+}
+/**
+ * Start-time commands: the first one installed answers, so one machine always reads owners
+ * the same way (two tools could format one instant differently in corner cases).
+ */
+function askFirstInstalled(queries, calls) {
+    for (const query of queries) {
+        const stdout = calls.run(query.command);
+        if (stdout !== undefined)
+            return query.parse(stdout);
+    }
+    return undefined;
+}
+/** Id commands: the first usable answer (an older OS lacks the preferred one). */
+function askFirstAnswer(queries, calls) {
+    for (const query of queries) {
+        const stdout = calls.run(query.command);
+        const answer = stdout === undefined ? undefined : query.parse(stdout);
+        if (answer !== undefined)
+            return answer;
+    }
+    return undefined;
 }
 function readTrimmed(path) {
     try {
@@ -28818,23 +29193,6 @@ function procIsOurs() {
         return false;
     }
 }
-let cachedFacts;
-function localFacts(platform = process.platform) {
-    if (cachedFacts && cachedFacts.platform === recordPlatform(platform))
-        return cachedFacts;
-    const linux = platform === 'linux';
-    const facts = {
-        host: (0,external_node_os_.hostname)(),
-        machineId: linux
-            ? readTrimmed('/etc/machine-id') || readTrimmed('/var/lib/dbus/machine-id')
-            : '',
-        bootId: linux ? readTrimmed('/proc/sys/kernel/random/boot_id') : '',
-        pidNamespace: linux && procIsOurs() ? readNamespace() : '',
-        platform: recordPlatform(platform)
-    };
-    cachedFacts = facts;
-    return facts;
-}
 function readNamespace() {
     try {
         return (0,external_node_fs_.readlinkSync)('/proc/self/ns/pid');
@@ -28843,36 +29201,101 @@ function readNamespace() {
         return '';
     }
 }
-function signalError(pid) {
+let cachedFacts;
+/** Facts about this machine and boot; computed once per process for the real OS. */
+function localFacts(platform = process.platform, calls = systemCalls) {
+    const cacheable = calls === systemCalls;
+    if (cacheable && cachedFacts && cachedFacts.platform === recordPlatform(platform))
+        return cachedFacts;
+    const facts = platform === 'linux'
+        ? {
+            host: (0,external_node_os_.hostname)(),
+            machineId: readTrimmed('/etc/machine-id') || readTrimmed('/var/lib/dbus/machine-id'),
+            bootId: readTrimmed('/proc/sys/kernel/random/boot_id'),
+            pidNamespace: procIsOurs() ? readNamespace() : '',
+            platform: 'linux'
+        }
+        : {
+            host: (0,external_node_os_.hostname)(),
+            machineId: askFirstAnswer(machineIdQueries(platform), calls) ?? '',
+            bootId: askFirstAnswer(bootIdQueries(platform), calls) ?? '',
+            pidNamespace: platform === 'darwin' || platform === 'win32' ? SINGLE_PID_SPACE : '',
+            platform: recordPlatform(platform)
+        };
+    if (cacheable)
+        cachedFacts = facts;
+    return facts;
+}
+function probeLinuxProc(pid) {
     try {
-        process.kill(pid, 0);
-        return undefined;
+        return interpretProbe('linux', { statContent: (0,external_node_fs_.readFileSync)(`/proc/${pid}/stat`, 'utf8') });
     }
     catch (error) {
-        return error.code ?? 'unknown';
+        const code = error.code;
+        if (code === 'ENOENT' || code === 'ESRCH')
+            return interpretProbe('linux', { statMissing: true });
+        return { state: 'unknown' };
     }
 }
-/** Probes a PID on this machine. Never throws. */
-function probeProcess(pid, platform = process.platform) {
+function probeWith(pid, platform, calls, readStart) {
     if (!Number.isInteger(pid) || pid <= 0)
         return { state: 'unknown' };
-    if (platform === 'linux' && procIsOurs()) {
-        try {
-            return interpretProbe(platform, { statContent: (0,external_node_fs_.readFileSync)(`/proc/${pid}/stat`, 'utf8') });
-        }
-        catch (error) {
-            const code = error.code;
-            if (code === 'ENOENT' || code === 'ESRCH')
-                return interpretProbe(platform, { statMissing: true });
-            return { state: 'unknown' };
-        }
+    if (platform === 'linux' && calls === systemCalls && procIsOurs())
+        return probeLinuxProc(pid);
+    const signalError = calls.signal(pid);
+    // Existence first (cheap); the start-time command runs only for a PID that exists.
+    if (platform === 'linux' || (signalError !== undefined && signalError !== 'EPERM')) {
+        return interpretProbe(platform, { signalError });
     }
-    return interpretProbe(platform, { signalError: signalError(pid) });
+    return interpretProbe(platform, { signalError, start: readStart(pid) });
 }
+/** Probes a PID on this machine, reading its start time afresh. Never throws. */
+function probeProcess(pid, platform = process.platform, calls = systemCalls) {
+    return probeWith(pid, platform, calls, id => askFirstInstalled(startTimeQueries(platform, id), calls));
+}
+/**
+ * How long a start time read by a command is reused. Safe in both directions: a start time
+ * that differed proves the owner gone forever, and one that matched can only turn stale by the
+ * owner dying, which ESRCH (checked on every probe) catches at once; only a PID reused within
+ * this window is noticed late. Keeps waiters from running PowerShell every poll.
+ */
+const START_TIME_REUSE_MS = 15_000;
+/**
+ * A probe for waiters and keepers, which ask about the same PIDs every poll: on macOS and
+ * Windows it re-reads a start time only when the cached one is older than `reuseMs`.
+ */
+function createProber(platform = process.platform, calls = systemCalls, reuseMs = START_TIME_REUSE_MS) {
+    const cache = new Map();
+    const readStart = (pid) => {
+        const cached = cache.get(pid);
+        if (cached && calls.now() - cached.readAt < reuseMs)
+            return cached.start;
+        const start = askFirstInstalled(startTimeQueries(platform, pid), calls);
+        if (start)
+            cache.set(pid, { start, readAt: calls.now() });
+        else
+            cache.delete(pid);
+        return start;
+    };
+    return pid => {
+        const probe = probeWith(pid, platform, calls, readStart);
+        if (probe.state === 'dead')
+            cache.delete(pid);
+        return probe;
+    };
+}
+let ownStartTime;
 /** The start token of a PID ('' when it cannot be read here). */
-function startTimeOf(pid, platform = process.platform) {
-    const probe = probeProcess(pid, platform);
-    return probe.state === 'running' ? probe.startTime : '';
+function startTimeOf(pid, platform = process.platform, calls = systemCalls) {
+    // Our own PID cannot be reused while we run: read it once (guards are taken often).
+    const own = pid === process.pid && platform === process.platform && calls === systemCalls;
+    if (own && ownStartTime)
+        return ownStartTime;
+    const probe = probeProcess(pid, platform, calls);
+    const startTime = probe.state === 'running' ? probe.startTime : '';
+    if (own && startTime)
+        ownStartTime = startTime;
+    return startTime;
 }
 /**
  * True only when `pid` is running with the given start token. Used before signalling a
@@ -28917,9 +29340,20 @@ class UnchangedTracker {
         this.seen.delete(id);
     }
 }
-/** Local age of a file from its mtime (meaningful on this host only; §2.4 uses the larger). */
-function localAgeMs(snapshot) {
-    return Date.now() - snapshot.mtimeMs;
+/**
+ * How far a filesystem may have rounded an mtime down: FAT keeps 2 s steps, exFAT (through
+ * FUSE), HFS+ and ext3 whole seconds. A timestamp on a whole second is taken as rounded; a
+ * fine-grained one (ext4, xfs, btrfs, APFS, NTFS) almost never lands exactly on one.
+ */
+const COARSE_MTIME_SLACK_MS = 2000;
+/**
+ * Local age of a file from its mtime (meaningful on this host only; §2.4 uses the larger),
+ * never more than it can be: on a coarse-timestamp filesystem a file written just now may
+ * show an mtime up to 2 s old, which must not make it look abandoned early.
+ */
+function localAgeMs(snapshot, now = Date.now()) {
+    const slack = snapshot.mtimeMs % 1000 === 0 ? COARSE_MTIME_SLACK_MS : 0;
+    return Math.max(0, now - snapshot.mtimeMs - slack);
 }
 
 ;// CONCATENATED MODULE: ./src/lock/record.ts
@@ -29037,6 +29471,7 @@ function parseRecord(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/lock/staleness.ts
+
 function ownerState(owner, probe) {
     if (probe.state === 'dead')
         return 'dead';
@@ -29046,6 +29481,7 @@ function ownerState(owner, probe) {
     return probe.startTime === owner.startTime ? 'alive' : 'dead';
 }
 const known = (a, b) => a !== '' && a === b;
+const provesBoot = (bootId) => bootId !== '' && !isTimeDerivedBootId(bootId);
 /** True when the record was written on this machine, in this boot and PID namespace. */
 function ownersCheckable(record, local) {
     return (record.host === local.host &&
@@ -29068,9 +29504,11 @@ function judgeStaleness(input) {
         };
     }
     const sameMachine = record.host === local.host && known(record.machineId, local.machineId);
+    // Only real boot ids (Linux boot_id, macOS boot session uuid) prove a reboot: a boot time
+    // moves when the clock is stepped, so a differing one only disables the owner check below.
     if (sameMachine &&
-        record.bootId !== '' &&
-        local.bootId !== '' &&
+        provesBoot(record.bootId) &&
+        provesBoot(local.bootId) &&
         record.bootId !== local.bootId) {
         return { stale: true, rule: 'rebooted', reason: 'this host rebooted since it was taken' };
     }
@@ -29110,7 +29548,8 @@ function createContext(timings = {}) {
         heartbeatMs: timings.heartbeatMs ?? Math.max(1, Math.floor(leaseMs / 6)),
         abandonedAfterMs: timings.abandonedAfterMs ?? DEFAULT_ABANDONED_AFTER_MS,
         local: localFacts(),
-        probe: pid => probeProcess(pid),
+        // Reuses macOS/Windows start times briefly: waiters ask about the same PIDs every poll.
+        probe: createProber(),
         tracker: new UnchangedTracker()
     };
 }
@@ -29269,8 +29708,6 @@ function stopHeartbeat(lockPath, token) {
     running.delete(key);
 }
 
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
 ;// CONCATENATED MODULE: ./src/lock/paths.ts
 /** Where the lock's files live, beside the clone (§2, DESIGN "The lock"). */
 
@@ -29450,8 +29887,8 @@ function isKeeperInvocation(env = process.env) {
     return env[ENV_FLAG] === '1';
 }
 /** Gone for sure: no such process, or its PID now belongs to another one. Unknown is alive. */
-function isGone(ref) {
-    const probe = probeProcess(ref.pid);
+function isGone(ref, probeOf = probeProcess) {
+    const probe = probeOf(ref.pid);
     if (probe.state === 'dead')
         return true;
     return probe.state === 'running' && ref.startTime !== '' && probe.startTime !== ref.startTime;
@@ -29541,14 +29978,14 @@ async function runKeeper(env = process.env) {
         const outcome = readNoFollow(files.lockPath);
         if (outcome.kind === 'file' && isOurs(outcome.snapshot.content))
             break;
-        if (!waiting || isGone(config.acquirer))
+        if (!waiting || isGone(config.acquirer, context.probe))
             return;
-        if (config.anchor && isGone(config.anchor))
+        if (config.anchor && isGone(config.anchor, context.probe))
             return;
         await (0,promises_namespaceObject.setTimeout)(Math.min(WAIT_FOR_LOCK_POLL_MS, context.heartbeatMs));
     }
     for (;;) {
-        if (config.anchor && isGone(config.anchor)) {
+        if (config.anchor && isGone(config.anchor, context.probe)) {
             // The job is over without its post step having released: release for it (§2.4).
             await removeLockIfToken(files, context, config.token);
             return;
@@ -29854,7 +30291,7 @@ async function readLockHolder(lockPath) {
 
 /***/ }),
 
-/***/ 8495:
+/***/ 537:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30389,8 +30826,8 @@ function readInputs(getInput, env, platform, homedir) {
     return result.inputs;
 }
 
-// EXTERNAL MODULE: ./src/lock/index.ts + 16 modules
-var src_lock = __nccwpck_require__(9014);
+// EXTERNAL MODULE: ./src/lock/index.ts + 18 modules
+var src_lock = __nccwpck_require__(4972);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/git/auth.ts
@@ -30494,16 +30931,32 @@ class GitError extends Error {
     stderr;
     constructor(args, cwd, exitCode, stderr, why, message) {
         const said = stderr.trim() || '(no output)';
+        const hint = failureHint(stderr);
         super(message ??
             `git ${args.join(' ')} failed in ${cwd}` +
                 (why ? ` (${why})` : exitCode === null ? '' : ` (exit code ${exitCode})`) +
-                `: ${said}`);
+                `: ${said}` +
+                (hint ? `\n${hint}` : ''));
         this.name = 'GitError';
         this.args = args;
         this.cwd = cwd;
         this.exitCode = exitCode;
         this.stderr = stderr;
     }
+}
+/**
+ * What a user should check, for the failures git words in its own terms (a refused token shows
+ * up as "could not read Username ... terminal prompts disabled"). Pure; undefined when git's
+ * message speaks for itself.
+ */
+function failureHint(stderr) {
+    if (/could not read (Username|Password)|Authentication failed|returned error: 40[13]\b/i.test(stderr))
+        return 'The server refused the credentials: check that the token is valid and may read this repository.';
+    if (/repository '.*' not found|Repository not found|returned error: 404\b/i.test(stderr))
+        return 'The server has no such repository, or the token cannot see it: check the repository name and the token.';
+    if (/Failed to connect|Could not connect|Could not resolve host|Connection refused|Connection timed out/i.test(stderr))
+        return "The server could not be reached: check the server URL and the runner's network.";
+    return undefined;
 }
 /** Replaces every secret in `text` with ***; empty secrets are ignored. */
 function redact(text, secrets) {
@@ -30879,7 +31332,167 @@ function planFetch(input) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/git/leftovers.ts
+/**
+ * State an earlier job left in the shared clone that would change what this job checks out, or
+ * make every later sync fail (§3.2 "never silently used"): repository-layout and redirect
+ * settings in its config, a sparse checkout, index entries flagged skip-worktree or
+ * assume-unchanged. Undone under the lock, each undoing logged.
+ */
+
+
+
+/** `git config --list --null` output: `key\nvalue\0` records (a key alone for `[x] y`). Pure. */
+function parseConfigList(output) {
+    return output
+        .split('\0')
+        .filter(record => record !== '')
+        .map(record => {
+        const newline = record.indexOf('\n');
+        return newline < 0
+            ? { key: record, value: 'true' }
+            : { key: record.slice(0, newline), value: record.slice(newline + 1) };
+    });
+}
+/**
+ * Which settings of the clone's own config files to undo. Pure. Keys come lower-cased from git
+ * except URL subsections, which are matched case-insensitively here.
+ */
+function configRepairs(values) {
+    const repairs = [];
+    const seen = new Set();
+    for (const { key, value } of values) {
+        const lower = key.toLowerCase();
+        if (seen.has(key))
+            continue;
+        if (lower === 'core.bare' && /^(true|yes|on|1)$/i.test(value)) {
+            repairs.push({ key, set: 'false', why: 'a shared clone has a working tree' });
+        }
+        else if (lower === 'core.worktree') {
+            repairs.push({ key, why: 'it moves the working tree out of the shared clone' });
+        }
+        else if (/^url\..+\.(insteadof|pushinsteadof)$/.test(lower)) {
+            repairs.push({ key, why: 'it would redirect fetches away from the requested server' });
+        }
+        else if (/^http\.(.+\.)?extraheader$/.test(lower)) {
+            repairs.push({ key, why: 'a stored header clashes with the credentials of each job' });
+        }
+        else
+            continue;
+        seen.add(key);
+    }
+    return repairs;
+}
+/** Index entries flagged by an earlier job, from `git ls-files -v -z` output. Pure. */
+function flaggedIndexPaths(lsFilesV) {
+    const flagged = { skipWorktree: [], assumeUnchanged: [] };
+    for (const line of lsFilesV.split('\0')) {
+        if (line.length < 3)
+            continue;
+        const tag = line[0];
+        if (tag === 'S')
+            flagged.skipWorktree.push(line.slice(2));
+        else if (tag >= 'a' && tag <= 'z')
+            flagged.assumeUnchanged.push(line.slice(2));
+    }
+    return flagged;
+}
+const PATHS_PER_CALL = 500;
+function isSparseCheckoutOn({ key, value }) {
+    return key.toLowerCase() === 'core.sparsecheckout' && /^(true|yes|on|1)$/i.test(value);
+}
+function mayHaveReplaceRefs(gitDir) {
+    if ((0,external_node_fs_.existsSync)(external_node_path_default().join(gitDir, 'refs', 'replace')))
+        return true;
+    try {
+        return (0,external_node_fs_.readFileSync)(external_node_path_default().join(gitDir, 'packed-refs'), 'latin1').includes(' refs/replace/');
+    }
+    catch {
+        return false;
+    }
+}
+/** Undoes what an earlier job left (see the module comment). Returns one line per undoing. */
+async function undoLeftovers(ctx, clonePath, log) {
+    const undone = [];
+    const gitDir = external_node_path_default().join(clonePath, '.git');
+    let sparse = false;
+    for (const file of [external_node_path_default().join(gitDir, 'config'), external_node_path_default().join(gitDir, 'config.worktree')]) {
+        if (!(0,external_node_fs_.existsSync)(file))
+            continue;
+        // --file: readable even when core.worktree/core.bare make the repository unusable.
+        const listed = await runGit(ctx, clonePath, ['config', '--file', file, '--list', '--null'], {
+            okExitCodes: [1]
+        });
+        const values = parseConfigList(listed.stdout);
+        sparse = sparse || values.some(v => isSparseCheckoutOn(v));
+        for (const repair of configRepairs(values)) {
+            const args = 'set' in repair
+                ? ['config', '--file', file, repair.key, repair.set]
+                : ['config', '--file', file, '--unset-all', repair.key];
+            await runGit(ctx, clonePath, args, { okExitCodes: [5] });
+            const what = 'set' in repair ? `set ${repair.key}=${repair.set}` : `removed ${repair.key}`;
+            const line = `${what} in ${file} (${repair.why})`;
+            log.info(`${line}; it was left by an earlier job`);
+            undone.push(line);
+        }
+    }
+    if (sparse) {
+        await runGit(ctx, clonePath, ['sparse-checkout', 'disable']);
+        const line = `disabled the sparse checkout of ${clonePath}`;
+        log.info(`${line}; it was left by an earlier job and would hide files of this checkout`);
+        undone.push(line);
+    }
+    // Looked up only when some exist: a warm sync should not pay a git process for nothing.
+    if (mayHaveReplaceRefs(gitDir)) {
+        const refs = await runGit(ctx, clonePath, [
+            'for-each-ref',
+            '--format=%(refname)',
+            'refs/replace/'
+        ]);
+        for (const ref of refs.stdout.split('\n').filter(Boolean)) {
+            await runGit(ctx, clonePath, ['update-ref', '-d', ref]);
+            const line = `removed ${ref} from ${clonePath}`;
+            log.info(`${line} (left by an earlier job; it would swap the content of a commit)`);
+            undone.push(line);
+        }
+    }
+    const listing = await runGit(ctx, clonePath, ['ls-files', '-v', '-z'], { okExitCodes: [128] });
+    const flagged = flaggedIndexPaths(listing.exitCode === 0 ? listing.stdout : '');
+    // One flag per call: update-index applies only one of --no-skip-worktree/--no-assume-unchanged.
+    for (const [flag, paths] of [
+        ['--no-skip-worktree', flagged.skipWorktree],
+        ['--no-assume-unchanged', flagged.assumeUnchanged]
+    ]) {
+        for (let i = 0; i < paths.length; i += PATHS_PER_CALL) {
+            await runGit(ctx, clonePath, [
+                'update-index',
+                flag,
+                '--',
+                ...paths.slice(i, i + PATHS_PER_CALL)
+            ]);
+        }
+        if (paths.length > 0) {
+            const line = `cleared ${flag.slice(5)} on ${paths.length} index entries of ${clonePath}`;
+            log.info(`${line} (left by an earlier job; git would not check those files out)`);
+            undone.push(line);
+        }
+    }
+    return undone;
+}
+
+;// CONCATENATED MODULE: ./src/git/platform.ts
+/**
+ * Settings a platform needs on every git command of a sync. Pure: the platform is a parameter,
+ * so every OS's answer is testable anywhere. Windows: without core.longpaths, checking out a
+ * path longer than MAX_PATH (260 characters) fails, and shared clones live deep under the root
+ * (`<root>\<host>\<owner>\<name>\...`, issue 7.3).
+ */
+function platformConfigEntries(platform) {
+    return platform === 'win32' ? [{ key: 'core.longpaths', value: 'true' }] : [];
+}
+
 ;// CONCATENATED MODULE: ./src/git/repair.ts
+
 
 
 /** Lock files git keeps at the top of a git directory (§3.2). */
@@ -30960,6 +31573,131 @@ function collectGitDirLocks(gitDir, found) {
         }
     }
 }
+/** The git directory and those of its submodules (`modules/**`), for the repairs below. */
+function gitDirsUnder(gitDir) {
+    const found = [gitDir];
+    const walk = (dir) => {
+        for (const name of entries(dir)) {
+            const child = external_node_path_default().join(dir, name);
+            if (!isDirectory(child))
+                continue;
+            if (looksLikeGitDir(child)) {
+                found.push(child);
+                walk(external_node_path_default().join(child, 'modules'));
+            }
+            else
+                walk(child);
+        }
+    };
+    walk(external_node_path_default().join(gitDir, 'modules'));
+    return found;
+}
+/**
+ * Is this the content of a usable loose ref file: an object id, or `ref: <name>`? Pure. A
+ * zero-length or garbled ref (a crash or power loss before the data reached the disk) makes
+ * every later fetch into it fail.
+ */
+function isValidLooseRef(content) {
+    return /^(?:[0-9a-f]{40}|[0-9a-f]{64})\s*$/.test(content) || /^ref: refs\/\S+\s*$/.test(content);
+}
+function walkRefFiles(gitDir, relative, found) {
+    for (const name of entries(external_node_path_default().join(gitDir, relative))) {
+        const child = `${relative}/${name}`;
+        const full = external_node_path_default().join(gitDir, child);
+        if (isDirectory(full))
+            walkRefFiles(gitDir, child, found);
+        else if (!isGitLockFile(child))
+            found.push(full);
+    }
+}
+/** Loose ref files (clone and submodules) whose content is not a ref. Reads only. */
+function findBrokenRefs(gitDir) {
+    const broken = [];
+    for (const dir of gitDirsUnder(gitDir)) {
+        const refs = [];
+        walkRefFiles(dir, 'refs', refs);
+        for (const file of refs) {
+            let content;
+            try {
+                content = (0,external_node_fs_.readFileSync)(file, 'latin1');
+            }
+            catch {
+                continue;
+            }
+            if (!isValidLooseRef(content))
+                broken.push(file);
+        }
+    }
+    return broken.sort();
+}
+/**
+ * What is wrong with an index file's bytes, or undefined when git can read it: signature
+ * `DIRC`, version 2–4, and the trailing checksum of everything before it (SHA-1 or SHA-256,
+ * or zeros under index.skipHash). Pure.
+ */
+function indexProblem(data) {
+    if (data.length < 12 + 20)
+        return 'it is shorter than an index header';
+    if (data.toString('latin1', 0, 4) !== 'DIRC')
+        return 'it has no index signature';
+    const version = data.readUInt32BE(4);
+    if (version < 2 || version > 4)
+        return `it has an unknown index version ${version}`;
+    for (const [algorithm, size] of [
+        ['sha1', 20],
+        ['sha256', 32]
+    ]) {
+        if (data.length < 12 + size)
+            continue;
+        const trailer = data.subarray(data.length - size);
+        const body = data.subarray(0, data.length - size);
+        if (trailer.every(b => b === 0))
+            return undefined;
+        if ((0,external_node_crypto_.createHash)(algorithm).update(body).digest().equals(trailer))
+            return undefined;
+    }
+    return 'its checksum does not match its content (truncated or overwritten)';
+}
+/** Index files (clone and submodules) that git could not read. Reads only. */
+function findDamagedIndexes(gitDir) {
+    const damaged = [];
+    for (const dir of gitDirsUnder(gitDir)) {
+        const file = external_node_path_default().join(dir, 'index');
+        let data;
+        try {
+            data = (0,external_node_fs_.readFileSync)(file);
+        }
+        catch {
+            continue; // no index: git treats it as empty, reset rebuilds it
+        }
+        const problem = indexProblem(data);
+        if (problem)
+            damaged.push({ file, problem });
+    }
+    return damaged;
+}
+/**
+ * Removes broken ref files and damaged index files (both derived data: refs are fetched again,
+ * the index is rebuilt from HEAD). Safe only under the shared clone's lock (§3.2). Logs each.
+ * Returns the removed paths and whether the clone's own index was among them.
+ */
+function removeDamagedGitFiles(gitDir, logger) {
+    const removed = [];
+    for (const file of findBrokenRefs(gitDir)) {
+        (0,external_node_fs_.rmSync)(file, { force: true });
+        logger.info(`removed broken ref file ${file} (its content is not a ref); it is fetched again`);
+        removed.push(file);
+    }
+    let rebuildIndex = false;
+    for (const { file, problem } of findDamagedIndexes(gitDir)) {
+        (0,external_node_fs_.rmSync)(file, { force: true });
+        logger.info(`removed damaged index ${file} (${problem}); it is rebuilt from HEAD`);
+        removed.push(file);
+        if (file === external_node_path_default().join(gitDir, 'index'))
+            rebuildIndex = true;
+    }
+    return { removed, rebuildIndex };
+}
 /**
  * Lists git's lock files under a git directory and its submodules' git directories
  * (`.git/modules/**`, including submodules that have no worktree any more). Reads only.
@@ -30984,6 +31722,8 @@ function removeStaleGitLocks(gitDir, logger) {
 }
 
 ;// CONCATENATED MODULE: ./src/git/sync.ts
+
+
 
 
 
@@ -31022,17 +31762,19 @@ function isLocalRemote(remoteUrl) {
 }
 /**
  * Per-command settings beyond auth: no hooks and no fsmonitor command planted in .git/config by a
- * previous job run during our sync (the clone is shared by every job on the machine).
+ * previous job run during our sync (the clone is shared by every job on the machine), the
+ * platform's own needs, LFS filters only when asked for. Pure.
  */
-function syncConfig(request) {
+function syncConfigEntries(options) {
     const entries = [
         { key: 'core.hooksPath', value: external_node_os_.devNull },
-        { key: 'core.fsmonitor', value: 'false' }
+        { key: 'core.fsmonitor', value: 'false' },
+        ...platformConfigEntries(options.platform)
     ];
     // Relative submodule URLs of a local superproject are local too (tests, mirrors).
-    if (isLocalRemote(request.remoteUrl))
+    if (isLocalRemote(options.remoteUrl))
         entries.push({ key: 'protocol.file.allow', value: 'always' });
-    if (request.lfs) {
+    if (options.lfs) {
         entries.push({ key: 'filter.lfs.clean', value: 'git-lfs clean -- %f' }, { key: 'filter.lfs.smudge', value: 'git-lfs smudge -- %f' }, { key: 'filter.lfs.process', value: 'git-lfs filter-process' }, { key: 'filter.lfs.required', value: 'true' });
     }
     return entries;
@@ -31062,10 +31804,16 @@ async function syncSharedClone(request, logger) {
         token: request.token,
         safeDirectories: [clonePath, partialPath],
         baseEnv: request.env ?? process.env,
-        extraConfig: syncConfig(request)
+        extraConfig: syncConfigEntries({
+            remoteUrl: request.remoteUrl,
+            lfs: request.lfs,
+            platform: request.platform ?? process.platform
+        })
     });
     // LFS content is fetched explicitly below (or not at all): never by a smudge filter.
     env.GIT_LFS_SKIP_SMUDGE = '1';
+    // refs/replace/* planted by an earlier job would swap the content of the commit we check out.
+    env.GIT_NO_REPLACE_OBJECTS = '1';
     // Never let git wander up into a repository that contains the shared clone.
     env.GIT_CEILING_DIRECTORIES = external_node_path_default().dirname(clonePath);
     const ctx = { env, secrets, onGitProcess: request.onGitProcess };
@@ -31104,6 +31852,13 @@ async function syncSharedClone(request, logger) {
     }
     else {
         repairs.push(...removeStaleGitLocks(external_node_path_default().join(clonePath, '.git'), log));
+        repairs.push(...(await phases.run('undo leftovers', () => undoLeftovers(ctx, clonePath, log))));
+        const damaged = removeDamagedGitFiles(external_node_path_default().join(clonePath, '.git'), log);
+        repairs.push(...damaged.removed);
+        // Rebuild the index from HEAD before clean: without one, clean would see every file as
+        // untracked. An unborn HEAD (128) has nothing to rebuild from.
+        if (damaged.rebuildIndex)
+            await runGit(ctx, clonePath, ['reset', '--quiet'], { okExitCodes: [128] });
     }
     try {
         const target = await phases.run('resolve-ref', () => resolveTarget(ctx, workDir, request));
@@ -31256,6 +32011,8 @@ async function maintain(ctx, clonePath) {
 }
 
 ;// CONCATENATED MODULE: ./src/git/index.ts
+
+
 
 
 
@@ -31425,7 +32182,9 @@ async function run() {
             holdFor: inputs.holdLock === 'job' ? 'job' : 'process',
             job: jobIdentityFromEnv(process.env),
             signal: cancel.signal,
-            log: line => core/* info */.pq(line)
+            log: line => core/* info */.pq(line),
+            // Undocumented, for tests: how often a waiter reports the holder (default 60 s, §2.6).
+            reportEveryMs: Number(process.env.SHARED_CHECKOUT_LOCK_REPORT_MS) || undefined
         }));
         // From here on post must be able to release, whatever happens next.
         core/* saveState */.LZ(State.lockFile, lock.lockPath);

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8383);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3970);
 // Entry point of the post step.
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8383:
+/***/ 3970:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31449,11 +31449,50 @@ function errors_notAFileError(path, what) {
         'created by this action and will not be followed', 'Check who created it and remove it.');
 }
 
+;// CONCATENATED MODULE: ./src/lock/retry.ts
+/**
+ * Windows keeps a file busy for a moment after its last handle closes (an antivirus scanner,
+ * the search indexer, a handle still closing in another process): unlink and rename then fail
+ * with EBUSY, EPERM or EACCES although nothing is wrong. Such errors are retried briefly with a
+ * bounded backoff instead of failing the lock (§2.2, §2.5). Elsewhere these codes are real
+ * (a permission problem, a mount point) and are reported at once.
+ */
+/** Waits between tries: about 0.3 s in all, then the last error is the answer. */
+const TRANSIENT_RETRY_DELAYS_MS = [5, 10, 20, 40, 80, 160];
+const WINDOWS_TRANSIENT = new Set(['EBUSY', 'EPERM', 'EACCES']);
+/** Pure: is this error code worth another try on this platform? ENOENT never is. */
+function isTransientFsError(code, platform) {
+    return platform === 'win32' && code !== undefined && WINDOWS_TRANSIENT.has(code);
+}
+const sleepBuffer = new Int32Array(new SharedArrayBuffer(4));
+/** Blocks for `ms` (the file primitives are synchronous; the waits are milliseconds). */
+function sleepSync(ms) {
+    Atomics.wait(sleepBuffer, 0, 0, ms);
+}
+/** Runs `operation`, retrying it while it fails with a transient code; other errors at once. */
+function retryTransient(operation, options = {}) {
+    const platform = options.platform ?? process.platform;
+    const delays = options.delaysMs ?? TRANSIENT_RETRY_DELAYS_MS;
+    const sleep = options.sleep ?? sleepSync;
+    for (let attempt = 0;; attempt++) {
+        try {
+            return operation();
+        }
+        catch (error) {
+            const code = error?.code;
+            if (attempt >= delays.length || !isTransientFsError(code, platform))
+                throw error;
+            sleep(delays[attempt]);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/lock/atomic.ts
 /**
  * File primitives of the lock (§2.2, §2.9): exclusive creation that never shows a partial file
  * and never writes through a link, and reads that never follow a link.
  */
+
 
 
 
@@ -31465,8 +31504,20 @@ const NO_FOLLOW = external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0;
 // A planted FIFO must not block the open.
 const NON_BLOCK = external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0;
 const CREATE_FLAGS = external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_EXCL | NO_FOLLOW;
-/** Codes of `link` on filesystems without hard links: fall back to O_CREAT|O_EXCL. */
+/**
+ * Codes of `link` on filesystems without hard links (FAT, exFAT, some SMB shares): fall back to
+ * O_CREAT|O_EXCL. exFAT answers EPERM, FUSE filesystems without a link op ENOSYS.
+ */
 const LINK_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK', 'EXDEV']);
+/**
+ * The hard-link call, replaceable by tests so the link-less path also runs on filesystems that
+ * have links (`bench/linkless-suite.sh` runs the suite on a real exFAT mount instead).
+ */
+const fileOps = { link: external_node_fs_namespaceObject.linkSync };
+const linkUnsupported = (error) => {
+    const code = errorCode(error);
+    return code !== undefined && LINK_UNSUPPORTED.has(code);
+};
 const errorCode = (error) => error?.code;
 function atomic_randomHex(bytes) {
     return (0,external_node_crypto_.randomBytes)(bytes).toString('hex');
@@ -31521,12 +31572,15 @@ function atomic_readNoFollow(path) {
         (0,external_node_fs_namespaceObject.closeSync)(fd);
     }
 }
-function writeNewFile(path, content) {
+/** Creates `path` (never through a link) with `content`; `mtimeMs` keeps a restored file's age. */
+function writeNewFile(path, content, mtimeMs) {
     const fd = (0,external_node_fs_namespaceObject.openSync)(path, CREATE_FLAGS, FILE_MODE);
     try {
         // The umask may have cleared the read bits other runner users need.
         (0,external_node_fs_namespaceObject.fchmodSync)(fd, FILE_MODE);
         (0,external_node_fs_namespaceObject.writeSync)(fd, content);
+        if (mtimeMs !== undefined)
+            (0,external_node_fs_namespaceObject.futimesSync)(fd, mtimeMs / 1000, mtimeMs / 1000);
     }
     finally {
         (0,external_node_fs_namespaceObject.closeSync)(fd);
@@ -31548,14 +31602,13 @@ function atomic_createExclusive(path, content) {
         throw errors_asPathError(error, (0,external_node_path_namespaceObject.dirname)(path), 'create files in it');
     }
     try {
-        (0,external_node_fs_namespaceObject.linkSync)(temp, path);
+        fileOps.link(temp, path);
         return true;
     }
     catch (error) {
-        const code = errorCode(error);
-        if (code === 'EEXIST')
+        if (errorCode(error) === 'EEXIST')
             return false;
-        if (code && LINK_UNSUPPORTED.has(code))
+        if (linkUnsupported(error))
             return createDirectly(path, content);
         throw errors_asPathError(error, (0,external_node_path_namespaceObject.dirname)(path), 'create files in it');
     }
@@ -31563,9 +31616,10 @@ function atomic_createExclusive(path, content) {
         atomic_unlinkQuiet(temp);
     }
 }
-function createDirectly(path, content) {
+/** The O_CREAT|O_EXCL fallback (§2.2): exclusive, but briefly visible empty (abandoned rule). */
+function createDirectly(path, content, mtimeMs) {
     try {
-        writeNewFile(path, content);
+        writeNewFile(path, content, mtimeMs);
         return true;
     }
     catch (error) {
@@ -31574,9 +31628,10 @@ function createDirectly(path, content) {
         throw errors_asPathError(error, (0,external_node_path_namespaceObject.dirname)(path), 'create files in it');
     }
 }
+/** Removes `path` if present; Windows' just-closed-file errors are retried briefly. */
 function atomic_unlinkQuiet(path) {
     try {
-        (0,external_node_fs_namespaceObject.unlinkSync)(path);
+        retryTransient(() => (0,external_node_fs_namespaceObject.unlinkSync)(path));
     }
     catch (error) {
         if (errorCode(error) !== 'ENOENT')
@@ -31625,7 +31680,7 @@ function atomic_touchIfToken(path, isOurs) {
 function atomic_reapIfUnchanged(path, isSame) {
     const aside = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(path), `.${(0,external_node_path_namespaceObject.basename)(path)}.reap-${atomic_randomHex(8)}`);
     try {
-        (0,external_node_fs_namespaceObject.renameSync)(path, aside);
+        retryTransient(() => (0,external_node_fs_namespaceObject.renameSync)(path, aside));
     }
     catch (error) {
         if (errorCode(error) === 'ENOENT')
@@ -31633,18 +31688,35 @@ function atomic_reapIfUnchanged(path, isSame) {
         throw errors_asPathError(error, (0,external_node_path_namespaceObject.dirname)(path), 'remove files in it');
     }
     try {
-        if (isSame(atomic_readNoFollow(aside)))
+        const outcome = atomic_readNoFollow(aside);
+        if (isSame(outcome))
             return 'removed';
+        return putBack(aside, path, outcome);
+    }
+    finally {
+        atomic_unlinkQuiet(aside);
+    }
+}
+/**
+ * Puts a set-aside newer file back where it was, never over a file created there since. Where
+ * links are unsupported, an exclusive copy with the same content and mtime takes its place
+ * (content is immutable and owners find their files by path and token, not by inode).
+ */
+function putBack(aside, path, outcome) {
+    try {
+        fileOps.link(aside, path);
+        return 'restored';
+    }
+    catch (error) {
+        if (!linkUnsupported(error) || outcome.kind !== 'file')
+            return 'displaced';
+        const { content, mtimeMs } = outcome.snapshot;
         try {
-            (0,external_node_fs_namespaceObject.linkSync)(aside, path);
-            return 'restored';
+            return createDirectly(path, content, mtimeMs) ? 'restored' : 'displaced';
         }
         catch {
             return 'displaced';
         }
-    }
-    finally {
-        atomic_unlinkQuiet(aside);
     }
 }
 /** Temp and set-aside files older than this were left by a killed process. */
@@ -31678,16 +31750,291 @@ function atomic_sweepLeftovers(directory, names) {
     }
 }
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/lock/os-identity.ts
+/**
+ * Process and boot identity on macOS and Windows (§2.3, §2.4), as pure data: which command to
+ * run, and a parser for its output. Running them is identity.ts's job (injected `OsCalls`), so
+ * every parser and decision here is tested on any OS.
+ *
+ * Start tokens are canonical UTC ISO times, so two processes that read the same owner get the
+ * same string: macOS `ps` prints whole seconds ("2026-11-28T13:36:27Z"), Windows gives
+ * microseconds ("2026-11-28T13:36:27.123456Z", FILETIME truncated, whichever tool read it).
+ */
+/**
+ * Prefix of boot ids derived from the boot time. The OS moves the boot time when the wall
+ * clock is stepped (NTP, VM resume), so such ids prove "same boot" when equal but never prove
+ * a reboot when they differ (staleness.ts): a mismatch only means "cannot check the owner".
+ */
+const TIME_BOOT_ID_PREFIX = 'boottime:';
+function isTimeDerivedBootId(bootId) {
+    return bootId.startsWith(TIME_BOOT_ID_PREFIX);
+}
+/**
+ * The PID namespace field on systems with one PID space per boot (macOS, Windows). Windows
+ * containers differ from their host by host name and MachineGuid, which are compared first.
+ */
+const SINGLE_PID_SPACE = 'host';
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** Fields of a UTC time → canonical ISO string, or undefined when the fields are not a date. */
+function isoUtc(year, month, day, hour, minute, second, fraction = '') {
+    const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+    const date = new Date(ms);
+    // Rejects Feb 30, hour 25 and the like instead of silently rolling them over.
+    if (!Number.isFinite(ms) ||
+        date.getUTCFullYear() !== year ||
+        date.getUTCMonth() !== month - 1 ||
+        date.getUTCDate() !== day ||
+        date.getUTCHours() !== hour ||
+        date.getUTCMinutes() !== minute ||
+        date.getUTCSeconds() !== second) {
+        return undefined;
+    }
+    const base = date.toISOString().slice(0, 19);
+    return fraction ? `${base}.${fraction}Z` : `${base}Z`;
+}
+/** Fraction digits to exactly six (microseconds), truncating finer ones (.NET prints seven). */
+const micros = (digits) => digits.slice(0, 6).padEnd(6, '0');
+// ---------------------------------------------------------------- macOS
+/**
+ * `ps -o stat= -o lstart= -p PID`, run with LC_ALL=C and TZ=UTC: the C locale fixes the
+ * English day and month names and the layout, UTC makes the printed time independent of the
+ * user's zone and of daylight saving, so every reader gets the same token for one process.
+ */
+function darwinStartTimeQuery(pid) {
+    return {
+        command: {
+            file: 'ps',
+            args: ['-o', 'stat=', '-o', 'lstart=', '-p', String(pid)],
+            env: { LC_ALL: 'C', TZ: 'UTC' }
+        },
+        parse: parseDarwinPs
+    };
+}
+/** "Ss   Sat Nov 28 13:36:27 2026" → the state letter decides zombie, the rest is lstart. */
+function parseDarwinPs(stdout) {
+    const match = /^\s*(\S+)\s+(.+?)\s*$/.exec(stdout.split('\n').find(line => line.trim()) ?? '');
+    if (!match)
+        return undefined;
+    const startTime = parseDarwinLstart(match[2]);
+    if (!startTime)
+        return undefined;
+    return { startTime, zombie: match[1].startsWith('Z') };
+}
+/** "Sat Nov 28 13:36:27 2026" (also "Sat Nov  8 ...") printed in UTC → "2026-11-28T13:36:27Z". */
+function parseDarwinLstart(text) {
+    const match = /^[A-Z][a-z]{2}\s+([A-Z][a-z]{2})\s+(\d{1,2})\s+(\d{2}):(\d{2}):(\d{2})\s+(\d{4})$/.exec(text.trim());
+    if (!match)
+        return undefined;
+    const month = MONTHS.indexOf(match[1]) + 1;
+    if (month === 0)
+        return undefined;
+    const [day, hour, minute, second, year] = match.slice(2).map(Number);
+    return isoUtc(year, month, day, hour, minute, second);
+}
+/** `sysctl -n kern.bootsessionuuid`: a random id per boot, the real boot id (preferred). */
+function darwinBootSessionQuery() {
+    return {
+        command: { file: 'sysctl', args: ['-n', 'kern.bootsessionuuid'], env: { LC_ALL: 'C' } },
+        parse: parseUuid
+    };
+}
+function parseUuid(stdout) {
+    const text = stdout.trim().toLowerCase();
+    return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(text)
+        ? text
+        : undefined;
+}
+/** `sysctl -n kern.boottime`: fallback boot id where the session uuid is missing (old macOS). */
+function darwinBootTimeQuery() {
+    return {
+        command: { file: 'sysctl', args: ['-n', 'kern.boottime'], env: { LC_ALL: 'C', TZ: 'UTC' } },
+        parse: parseDarwinBootTime
+    };
+}
+/** "{ sec = 1732780000, usec = 123456 } Sat Nov 28 ..." → "boottime:1732780000.123456". */
+function parseDarwinBootTime(stdout) {
+    const match = /\{\s*sec\s*=\s*(\d+),\s*usec\s*=\s*(\d+)\s*\}/.exec(stdout);
+    if (!match)
+        return undefined;
+    return `${TIME_BOOT_ID_PREFIX}${match[1]}.${match[2].padStart(6, '0')}`;
+}
+/** `ioreg -rd1 -c IOPlatformExpertDevice`: the hardware UUID, macOS's machine id. */
+function darwinMachineIdQuery() {
+    return {
+        command: { file: 'ioreg', args: ['-rd1', '-c', 'IOPlatformExpertDevice'] },
+        parse: stdout => parseUuid(/"IOPlatformUUID"\s*=\s*"([^"]+)"/.exec(stdout)?.[1] ?? '')
+    };
+}
+// ---------------------------------------------------------------- Windows
+const POWERSHELL = 'powershell.exe';
+const powershell = (script) => ({
+    file: POWERSHELL,
+    args: ['-NoLogo', '-NoProfile', '-NonInteractive', '-Command', script]
+});
+/**
+ * Creation time of a PID. PowerShell first; `wmic` (removed from recent Windows) only where
+ * powershell.exe is missing, so one machine always reads owners the same way.
+ * Get-Process's StartTime is local time built from the FILETIME, with .NET's DST-ambiguity
+ * flag, so ToUniversalTime returns the exact instant.
+ */
+function windowsStartTimeQueries(pid) {
+    const id = String(Math.trunc(pid));
+    const running = (startTime) => startTime ? { startTime, zombie: false } : undefined;
+    return [
+        {
+            command: powershell(`(Get-Process -Id ${id} -ErrorAction Stop).StartTime.ToUniversalTime().ToString('o')`),
+            parse: stdout => running(parseIsoUtc(stdout))
+        },
+        {
+            command: {
+                file: 'wmic',
+                args: ['process', 'where', `ProcessId=${id}`, 'get', 'CreationDate', '/value']
+            },
+            parse: stdout => running(parseCimDateTime(parseWmicValue(stdout, 'CreationDate') ?? ''))
+        }
+    ];
+}
+/** Boot time, rounded down to the second (it is recomputed from the clock and may jitter). */
+function windowsBootIdQueries() {
+    const bootId = (iso) => iso ? `${TIME_BOOT_ID_PREFIX}${iso.slice(0, 19)}Z` : undefined;
+    return [
+        {
+            command: powershell("(Get-CimInstance Win32_OperatingSystem).LastBootUpTime.ToUniversalTime().ToString('o')"),
+            parse: stdout => bootId(parseIsoUtc(stdout))
+        },
+        {
+            command: { file: 'wmic', args: ['os', 'get', 'LastBootUpTime', '/value'] },
+            parse: stdout => bootId(parseCimDateTime(parseWmicValue(stdout, 'LastBootUpTime') ?? ''))
+        }
+    ];
+}
+/** The MachineGuid registry value: Windows's machine id. */
+function windowsMachineIdQuery() {
+    return {
+        command: {
+            file: 'reg',
+            args: ['query', 'HKLM\\SOFTWARE\\Microsoft\\Cryptography', '/v', 'MachineGuid']
+        },
+        parse: stdout => parseUuid(/MachineGuid\s+REG_SZ\s+(\S+)/i.exec(stdout)?.[1] ?? '')
+    };
+}
+/** .NET round-trip ("o") UTC time "2026-11-28T13:36:27.1234567Z" → canonical, microseconds. */
+function parseIsoUtc(stdout) {
+    const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:Z|\+00:00)$/.exec(stdout.trim());
+    if (!match)
+        return undefined;
+    const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
+    return isoUtc(year, month, day, hour, minute, second, micros(match[7] ?? ''));
+}
+/**
+ * CIM datetime "20261128133627.123456+060": local time, then the offset from UTC in minutes
+ * (`+060` = UTC+1) → canonical UTC, microseconds.
+ */
+function parseCimDateTime(text) {
+    const match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})\.(\d{6})([+-])(\d{3})$/.exec(text.trim());
+    if (!match)
+        return undefined;
+    const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
+    if (!isoUtc(year, month, day, hour, minute, second))
+        return undefined;
+    const offsetMinutes = Number(match[9]) * (match[8] === '-' ? -1 : 1);
+    const utc = new Date(Date.UTC(year, month - 1, day, hour, minute, second) - offsetMinutes * 60_000);
+    return `${utc.toISOString().slice(0, 19)}.${match[7]}Z`;
+}
+/** `wmic ... /value` prints "Name=value" among blank lines (and \r\r\n line ends). */
+function parseWmicValue(stdout, name) {
+    for (const line of stdout.split(/\r*\n/)) {
+        const [key, ...rest] = line.trim().split('=');
+        if (key === name && rest.length > 0)
+            return rest.join('=').trim();
+    }
+    return undefined;
+}
+// ---------------------------------------------------------------- per platform
+/** Queries for a PID's start time (Linux reads /proc instead: none here). */
+function startTimeQueries(platform, pid) {
+    if (platform === 'darwin')
+        return [darwinStartTimeQuery(pid)];
+    if (platform === 'win32')
+        return windowsStartTimeQueries(pid);
+    return [];
+}
+function bootIdQueries(platform) {
+    if (platform === 'darwin')
+        return [darwinBootSessionQuery(), darwinBootTimeQuery()];
+    if (platform === 'win32')
+        return windowsBootIdQueries();
+    return [];
+}
+function machineIdQueries(platform) {
+    if (platform === 'darwin')
+        return [darwinMachineIdQuery()];
+    if (platform === 'win32')
+        return [windowsMachineIdQuery()];
+    return [];
+}
+
 ;// CONCATENATED MODULE: ./src/lock/identity.ts
 /**
- * Who this process is and whether another process still lives (§2.3, §2.4). The per-OS parts
- * are pure parsers with the platform passed in, so darwin and win32 can be added without
- * touching the callers; until then they answer "cannot check" and the lease rule applies.
+ * Who this process is and whether another process still lives (§2.3, §2.4), on Linux, macOS
+ * and Windows. Decisions and parsers are pure with the platform passed in (here and in
+ * os-identity.ts); the few OS calls (signal, run a command) are injected as `OsCalls`.
+ *
+ * - Linux: /proc/PID/stat start time (ticks since boot) + /proc boot_id + PID namespace.
+ * - macOS: `ps` start time (UTC, whole seconds) + kern.bootsessionuuid + IOPlatformUUID.
+ * - Windows: process creation time (PowerShell, else wmic) + boot time + MachineGuid.
+ * Where a start time cannot be read the answer is "unknown", never "dead": the owner is then
+ * judged by its heartbeat lease (§2.4).
  */
 
 
+
+
+
+/** Commands answer in well under a second; a hung one must not hang the waiter. */
+const RUN_TIMEOUT_MS = 15_000;
+/**
+ * The environment of an identity command: ours without the action's inputs (the token) and the
+ * runner's ACTIONS_* credentials, which ps or PowerShell have no use for.
+ */
+function commandEnv(base, extra = {}) {
+    const env = {};
+    for (const [name, value] of Object.entries(base)) {
+        if (!/^(INPUT_|ACTIONS_)/i.test(name))
+            env[name] = value;
+    }
+    return { ...env, ...extra };
+}
+const systemCalls = {
+    run(command) {
+        try {
+            return (0,external_node_child_process_namespaceObject.execFileSync)(command.file, command.args, {
+                encoding: 'utf8',
+                env: commandEnv(process.env, command.env),
+                stdio: ['ignore', 'pipe', 'ignore'],
+                timeout: RUN_TIMEOUT_MS,
+                windowsHide: true
+            });
+        }
+        catch (error) {
+            return error.code === 'ENOENT' ? undefined : '';
+        }
+    },
+    signal(pid) {
+        try {
+            process.kill(pid, 0);
+            return undefined;
+        }
+        catch (error) {
+            return error.code ?? 'unknown';
+        }
+    },
+    now: () => external_node_perf_hooks_.performance.now()
+};
 function recordPlatform(platform) {
     return platform === 'darwin' || platform === 'win32' ? platform : 'linux';
 }
@@ -31724,11 +32071,39 @@ function interpretProbe(platform, facts) {
     }
     if (platform === 'linux' && facts.statMissing)
         return { state: 'dead' };
-    // No start time here: a PID that answers a signal may be a reused one, so "unknown", never
-    // "running"; a PID that does not exist is dead on every OS.
+    // A PID that does not exist is dead on every OS. EPERM: it exists, owned by another user.
     if (facts.signalError === 'ESRCH')
         return { state: 'dead' };
-    return { state: 'unknown' };
+    if (facts.signalError !== undefined && facts.signalError !== 'EPERM')
+        return { state: 'unknown' };
+    // Without a start time a PID that answers may be a reused one: "unknown", never "running".
+    if (platform === 'linux' || !facts.start)
+        return { state: 'unknown' };
+    if (facts.start.zombie)
+        return { state: 'dead' };
+    return { state: 'running', startTime: facts.start.startTime };
+}
+/**
+ * Start-time commands: the first one installed answers, so one machine always reads owners
+ * the same way (two tools could format one instant differently in corner cases).
+ */
+function askFirstInstalled(queries, calls) {
+    for (const query of queries) {
+        const stdout = calls.run(query.command);
+        if (stdout !== undefined)
+            return query.parse(stdout);
+    }
+    return undefined;
+}
+/** Id commands: the first usable answer (an older OS lacks the preferred one). */
+function askFirstAnswer(queries, calls) {
+    for (const query of queries) {
+        const stdout = calls.run(query.command);
+        const answer = stdout === undefined ? undefined : query.parse(stdout);
+        if (answer !== undefined)
+            return answer;
+    }
+    return undefined;
 }
 function readTrimmed(path) {
     try {
@@ -31750,23 +32125,6 @@ function procIsOurs() {
         return false;
     }
 }
-let cachedFacts;
-function localFacts(platform = process.platform) {
-    if (cachedFacts && cachedFacts.platform === recordPlatform(platform))
-        return cachedFacts;
-    const linux = platform === 'linux';
-    const facts = {
-        host: (0,external_node_os_namespaceObject.hostname)(),
-        machineId: linux
-            ? readTrimmed('/etc/machine-id') || readTrimmed('/var/lib/dbus/machine-id')
-            : '',
-        bootId: linux ? readTrimmed('/proc/sys/kernel/random/boot_id') : '',
-        pidNamespace: linux && procIsOurs() ? readNamespace() : '',
-        platform: recordPlatform(platform)
-    };
-    cachedFacts = facts;
-    return facts;
-}
 function readNamespace() {
     try {
         return (0,external_node_fs_namespaceObject.readlinkSync)('/proc/self/ns/pid');
@@ -31775,36 +32133,101 @@ function readNamespace() {
         return '';
     }
 }
-function signalError(pid) {
+let cachedFacts;
+/** Facts about this machine and boot; computed once per process for the real OS. */
+function localFacts(platform = process.platform, calls = systemCalls) {
+    const cacheable = calls === systemCalls;
+    if (cacheable && cachedFacts && cachedFacts.platform === recordPlatform(platform))
+        return cachedFacts;
+    const facts = platform === 'linux'
+        ? {
+            host: (0,external_node_os_namespaceObject.hostname)(),
+            machineId: readTrimmed('/etc/machine-id') || readTrimmed('/var/lib/dbus/machine-id'),
+            bootId: readTrimmed('/proc/sys/kernel/random/boot_id'),
+            pidNamespace: procIsOurs() ? readNamespace() : '',
+            platform: 'linux'
+        }
+        : {
+            host: (0,external_node_os_namespaceObject.hostname)(),
+            machineId: askFirstAnswer(machineIdQueries(platform), calls) ?? '',
+            bootId: askFirstAnswer(bootIdQueries(platform), calls) ?? '',
+            pidNamespace: platform === 'darwin' || platform === 'win32' ? SINGLE_PID_SPACE : '',
+            platform: recordPlatform(platform)
+        };
+    if (cacheable)
+        cachedFacts = facts;
+    return facts;
+}
+function probeLinuxProc(pid) {
     try {
-        process.kill(pid, 0);
-        return undefined;
+        return interpretProbe('linux', { statContent: (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8') });
     }
     catch (error) {
-        return error.code ?? 'unknown';
+        const code = error.code;
+        if (code === 'ENOENT' || code === 'ESRCH')
+            return interpretProbe('linux', { statMissing: true });
+        return { state: 'unknown' };
     }
 }
-/** Probes a PID on this machine. Never throws. */
-function probeProcess(pid, platform = process.platform) {
+function probeWith(pid, platform, calls, readStart) {
     if (!Number.isInteger(pid) || pid <= 0)
         return { state: 'unknown' };
-    if (platform === 'linux' && procIsOurs()) {
-        try {
-            return interpretProbe(platform, { statContent: (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8') });
-        }
-        catch (error) {
-            const code = error.code;
-            if (code === 'ENOENT' || code === 'ESRCH')
-                return interpretProbe(platform, { statMissing: true });
-            return { state: 'unknown' };
-        }
+    if (platform === 'linux' && calls === systemCalls && procIsOurs())
+        return probeLinuxProc(pid);
+    const signalError = calls.signal(pid);
+    // Existence first (cheap); the start-time command runs only for a PID that exists.
+    if (platform === 'linux' || (signalError !== undefined && signalError !== 'EPERM')) {
+        return interpretProbe(platform, { signalError });
     }
-    return interpretProbe(platform, { signalError: signalError(pid) });
+    return interpretProbe(platform, { signalError, start: readStart(pid) });
 }
+/** Probes a PID on this machine, reading its start time afresh. Never throws. */
+function probeProcess(pid, platform = process.platform, calls = systemCalls) {
+    return probeWith(pid, platform, calls, id => askFirstInstalled(startTimeQueries(platform, id), calls));
+}
+/**
+ * How long a start time read by a command is reused. Safe in both directions: a start time
+ * that differed proves the owner gone forever, and one that matched can only turn stale by the
+ * owner dying, which ESRCH (checked on every probe) catches at once; only a PID reused within
+ * this window is noticed late. Keeps waiters from running PowerShell every poll.
+ */
+const START_TIME_REUSE_MS = 15_000;
+/**
+ * A probe for waiters and keepers, which ask about the same PIDs every poll: on macOS and
+ * Windows it re-reads a start time only when the cached one is older than `reuseMs`.
+ */
+function createProber(platform = process.platform, calls = systemCalls, reuseMs = START_TIME_REUSE_MS) {
+    const cache = new Map();
+    const readStart = (pid) => {
+        const cached = cache.get(pid);
+        if (cached && calls.now() - cached.readAt < reuseMs)
+            return cached.start;
+        const start = askFirstInstalled(startTimeQueries(platform, pid), calls);
+        if (start)
+            cache.set(pid, { start, readAt: calls.now() });
+        else
+            cache.delete(pid);
+        return start;
+    };
+    return pid => {
+        const probe = probeWith(pid, platform, calls, readStart);
+        if (probe.state === 'dead')
+            cache.delete(pid);
+        return probe;
+    };
+}
+let ownStartTime;
 /** The start token of a PID ('' when it cannot be read here). */
-function identity_startTimeOf(pid, platform = process.platform) {
-    const probe = probeProcess(pid, platform);
-    return probe.state === 'running' ? probe.startTime : '';
+function identity_startTimeOf(pid, platform = process.platform, calls = systemCalls) {
+    // Our own PID cannot be reused while we run: read it once (guards are taken often).
+    const own = pid === process.pid && platform === process.platform && calls === systemCalls;
+    if (own && ownStartTime)
+        return ownStartTime;
+    const probe = probeProcess(pid, platform, calls);
+    const startTime = probe.state === 'running' ? probe.startTime : '';
+    if (own && startTime)
+        ownStartTime = startTime;
+    return startTime;
 }
 /**
  * True only when `pid` is running with the given start token. Used before signalling a
@@ -31849,9 +32272,20 @@ class UnchangedTracker {
         this.seen.delete(id);
     }
 }
-/** Local age of a file from its mtime (meaningful on this host only; §2.4 uses the larger). */
-function localAgeMs(snapshot) {
-    return Date.now() - snapshot.mtimeMs;
+/**
+ * How far a filesystem may have rounded an mtime down: FAT keeps 2 s steps, exFAT (through
+ * FUSE), HFS+ and ext3 whole seconds. A timestamp on a whole second is taken as rounded; a
+ * fine-grained one (ext4, xfs, btrfs, APFS, NTFS) almost never lands exactly on one.
+ */
+const COARSE_MTIME_SLACK_MS = 2000;
+/**
+ * Local age of a file from its mtime (meaningful on this host only; §2.4 uses the larger),
+ * never more than it can be: on a coarse-timestamp filesystem a file written just now may
+ * show an mtime up to 2 s old, which must not make it look abandoned early.
+ */
+function localAgeMs(snapshot, now = Date.now()) {
+    const slack = snapshot.mtimeMs % 1000 === 0 ? COARSE_MTIME_SLACK_MS : 0;
+    return Math.max(0, now - snapshot.mtimeMs - slack);
 }
 
 ;// CONCATENATED MODULE: ./src/lock/record.ts
@@ -31969,6 +32403,7 @@ function record_parseRecord(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/lock/staleness.ts
+
 function ownerState(owner, probe) {
     if (probe.state === 'dead')
         return 'dead';
@@ -31978,6 +32413,7 @@ function ownerState(owner, probe) {
     return probe.startTime === owner.startTime ? 'alive' : 'dead';
 }
 const known = (a, b) => a !== '' && a === b;
+const provesBoot = (bootId) => bootId !== '' && !isTimeDerivedBootId(bootId);
 /** True when the record was written on this machine, in this boot and PID namespace. */
 function ownersCheckable(record, local) {
     return (record.host === local.host &&
@@ -32000,9 +32436,11 @@ function judgeStaleness(input) {
         };
     }
     const sameMachine = record.host === local.host && known(record.machineId, local.machineId);
+    // Only real boot ids (Linux boot_id, macOS boot session uuid) prove a reboot: a boot time
+    // moves when the clock is stepped, so a differing one only disables the owner check below.
     if (sameMachine &&
-        record.bootId !== '' &&
-        local.bootId !== '' &&
+        provesBoot(record.bootId) &&
+        provesBoot(local.bootId) &&
         record.bootId !== local.bootId) {
         return { stale: true, rule: 'rebooted', reason: 'this host rebooted since it was taken' };
     }
@@ -32042,7 +32480,8 @@ function context_createContext(timings = {}) {
         heartbeatMs: timings.heartbeatMs ?? Math.max(1, Math.floor(leaseMs / 6)),
         abandonedAfterMs: timings.abandonedAfterMs ?? DEFAULT_ABANDONED_AFTER_MS,
         local: localFacts(),
-        probe: pid => probeProcess(pid),
+        // Reuses macOS/Windows start times briefly: waiters ask about the same PIDs every poll.
+        probe: createProber(),
         tracker: new UnchangedTracker()
     };
 }
@@ -32201,8 +32640,6 @@ function stopHeartbeat(lockPath, token) {
     running.delete(key);
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/lock/paths.ts
 /** Where the lock's files live, beside the clone (§2, DESIGN "The lock"). */
 
@@ -32382,8 +32819,8 @@ function isKeeperInvocation(env = process.env) {
     return env[ENV_FLAG] === '1';
 }
 /** Gone for sure: no such process, or its PID now belongs to another one. Unknown is alive. */
-function isGone(ref) {
-    const probe = probeProcess(ref.pid);
+function isGone(ref, probeOf = probeProcess) {
+    const probe = probeOf(ref.pid);
     if (probe.state === 'dead')
         return true;
     return probe.state === 'running' && ref.startTime !== '' && probe.startTime !== ref.startTime;
@@ -32473,14 +32910,14 @@ async function runKeeper(env = process.env) {
         const outcome = readNoFollow(files.lockPath);
         if (outcome.kind === 'file' && isOurs(outcome.snapshot.content))
             break;
-        if (!waiting || isGone(config.acquirer))
+        if (!waiting || isGone(config.acquirer, context.probe))
             return;
-        if (config.anchor && isGone(config.anchor))
+        if (config.anchor && isGone(config.anchor, context.probe))
             return;
         await sleep(Math.min(WAIT_FOR_LOCK_POLL_MS, context.heartbeatMs));
     }
     for (;;) {
-        if (config.anchor && isGone(config.anchor)) {
+        if (config.anchor && isGone(config.anchor, context.probe)) {
             // The job is over without its post step having released: release for it (§2.4).
             await removeLockIfToken(files, context, config.token);
             return;

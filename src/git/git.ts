@@ -32,11 +32,13 @@ export class GitError extends Error {
     message?: string
   ) {
     const said = stderr.trim() || '(no output)'
+    const hint = failureHint(stderr)
     super(
       message ??
         `git ${args.join(' ')} failed in ${cwd}` +
           (why ? ` (${why})` : exitCode === null ? '' : ` (exit code ${exitCode})`) +
-          `: ${said}`
+          `: ${said}` +
+          (hint ? `\n${hint}` : '')
     )
     this.name = 'GitError'
     this.args = args
@@ -44,6 +46,29 @@ export class GitError extends Error {
     this.exitCode = exitCode
     this.stderr = stderr
   }
+}
+
+/**
+ * What a user should check, for the failures git words in its own terms (a refused token shows
+ * up as "could not read Username ... terminal prompts disabled"). Pure; undefined when git's
+ * message speaks for itself.
+ */
+export function failureHint(stderr: string): string | undefined {
+  if (
+    /could not read (Username|Password)|Authentication failed|returned error: 40[13]\b/i.test(
+      stderr
+    )
+  )
+    return 'The server refused the credentials: check that the token is valid and may read this repository.'
+  if (/repository '.*' not found|Repository not found|returned error: 404\b/i.test(stderr))
+    return 'The server has no such repository, or the token cannot see it: check the repository name and the token.'
+  if (
+    /Failed to connect|Could not connect|Could not resolve host|Connection refused|Connection timed out/i.test(
+      stderr
+    )
+  )
+    return "The server could not be reached: check the server URL and the runner's network."
+  return undefined
 }
 
 /** Replaces every secret in `text` with ***; empty secrets are ignored. */

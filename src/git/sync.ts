@@ -16,7 +16,9 @@ import {
   REMOTE,
   type QualifiedRef
 } from './refs.js'
-import { removeStaleGitLocks } from './repair.js'
+import { undoLeftovers } from './leftovers.js'
+import { platformConfigEntries } from './platform.js'
+import { removeDamagedGitFiles, removeStaleGitLocks } from './repair.js'
 
 export interface SyncRequest {
   /** The shared clone (absolute). The caller holds its lock. */
@@ -36,6 +38,8 @@ export interface SyncRequest {
   clean: boolean
   submodules: false | true | 'recursive'
   lfs: boolean
+  /** Platform whose git settings apply (default process.platform; see platform.ts). */
+  platform?: NodeJS.Platform
   /** Environment to start from (default process.env). */
   env?: NodeJS.ProcessEnv
   /** Called with the PID of every git process (tests check their argv for secrets). */
@@ -90,19 +94,27 @@ function isLocalRemote(remoteUrl: string): boolean {
   return remoteUrl.startsWith('file://') || path.isAbsolute(remoteUrl)
 }
 
+export interface SyncConfigOptions {
+  remoteUrl: string
+  lfs: boolean
+  platform: NodeJS.Platform
+}
+
 /**
  * Per-command settings beyond auth: no hooks and no fsmonitor command planted in .git/config by a
- * previous job run during our sync (the clone is shared by every job on the machine).
+ * previous job run during our sync (the clone is shared by every job on the machine), the
+ * platform's own needs, LFS filters only when asked for. Pure.
  */
-function syncConfig(request: SyncRequest): ConfigEntry[] {
+export function syncConfigEntries(options: SyncConfigOptions): ConfigEntry[] {
   const entries: ConfigEntry[] = [
     { key: 'core.hooksPath', value: devNull },
-    { key: 'core.fsmonitor', value: 'false' }
+    { key: 'core.fsmonitor', value: 'false' },
+    ...platformConfigEntries(options.platform)
   ]
   // Relative submodule URLs of a local superproject are local too (tests, mirrors).
-  if (isLocalRemote(request.remoteUrl))
+  if (isLocalRemote(options.remoteUrl))
     entries.push({ key: 'protocol.file.allow', value: 'always' })
-  if (request.lfs) {
+  if (options.lfs) {
     entries.push(
       { key: 'filter.lfs.clean', value: 'git-lfs clean -- %f' },
       { key: 'filter.lfs.smudge', value: 'git-lfs smudge -- %f' },
@@ -138,10 +150,16 @@ export async function syncSharedClone(request: SyncRequest, logger: Logger): Pro
     token: request.token,
     safeDirectories: [clonePath, partialPath],
     baseEnv: request.env ?? process.env,
-    extraConfig: syncConfig(request)
+    extraConfig: syncConfigEntries({
+      remoteUrl: request.remoteUrl,
+      lfs: request.lfs,
+      platform: request.platform ?? process.platform
+    })
   })
   // LFS content is fetched explicitly below (or not at all): never by a smudge filter.
   env.GIT_LFS_SKIP_SMUDGE = '1'
+  // refs/replace/* planted by an earlier job would swap the content of the commit we check out.
+  env.GIT_NO_REPLACE_OBJECTS = '1'
   // Never let git wander up into a repository that contains the shared clone.
   env.GIT_CEILING_DIRECTORIES = path.dirname(clonePath)
   const ctx: GitContext = { env, secrets, onGitProcess: request.onGitProcess }
@@ -182,6 +200,13 @@ export async function syncSharedClone(request: SyncRequest, logger: Logger): Pro
     })
   } else {
     repairs.push(...removeStaleGitLocks(path.join(clonePath, '.git'), log))
+    repairs.push(...(await phases.run('undo leftovers', () => undoLeftovers(ctx, clonePath, log))))
+    const damaged = removeDamagedGitFiles(path.join(clonePath, '.git'), log)
+    repairs.push(...damaged.removed)
+    // Rebuild the index from HEAD before clean: without one, clean would see every file as
+    // untracked. An unborn HEAD (128) has nothing to rebuild from.
+    if (damaged.rebuildIndex)
+      await runGit(ctx, clonePath, ['reset', '--quiet'], { okExitCodes: [128] })
   }
 
   try {

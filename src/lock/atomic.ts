@@ -20,6 +20,7 @@ import {
 import { randomBytes } from 'node:crypto'
 import { basename, dirname, join } from 'node:path'
 import { asPathError } from './errors.js'
+import { retryTransient } from './retry.js'
 
 /** Owner-only write, readable by the other runner users that share the directory (§2.9). */
 export const FILE_MODE = 0o644
@@ -30,8 +31,22 @@ const NO_FOLLOW = constants.O_NOFOLLOW ?? 0
 const NON_BLOCK = constants.O_NONBLOCK ?? 0
 const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NO_FOLLOW
 
-/** Codes of `link` on filesystems without hard links: fall back to O_CREAT|O_EXCL. */
+/**
+ * Codes of `link` on filesystems without hard links (FAT, exFAT, some SMB shares): fall back to
+ * O_CREAT|O_EXCL. exFAT answers EPERM, FUSE filesystems without a link op ENOSYS.
+ */
 const LINK_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK', 'EXDEV'])
+
+/**
+ * The hard-link call, replaceable by tests so the link-less path also runs on filesystems that
+ * have links (`bench/linkless-suite.sh` runs the suite on a real exFAT mount instead).
+ */
+export const fileOps: { link(existingPath: string, newPath: string): void } = { link: linkSync }
+
+const linkUnsupported = (error: unknown): boolean => {
+  const code = errorCode(error)
+  return code !== undefined && LINK_UNSUPPORTED.has(code)
+}
 
 export interface FileSnapshot {
   content: string
@@ -94,12 +109,14 @@ export function readNoFollow(path: string): ReadOutcome {
   }
 }
 
-function writeNewFile(path: string, content: string): void {
+/** Creates `path` (never through a link) with `content`; `mtimeMs` keeps a restored file's age. */
+function writeNewFile(path: string, content: string, mtimeMs?: number): void {
   const fd = openSync(path, CREATE_FLAGS, FILE_MODE)
   try {
     // The umask may have cleared the read bits other runner users need.
     fchmodSync(fd, FILE_MODE)
     writeSync(fd, content)
+    if (mtimeMs !== undefined) futimesSync(fd, mtimeMs / 1000, mtimeMs / 1000)
   } finally {
     closeSync(fd)
   }
@@ -120,21 +137,21 @@ export function createExclusive(path: string, content: string): boolean {
     throw asPathError(error, dirname(path), 'create files in it')
   }
   try {
-    linkSync(temp, path)
+    fileOps.link(temp, path)
     return true
   } catch (error) {
-    const code = errorCode(error)
-    if (code === 'EEXIST') return false
-    if (code && LINK_UNSUPPORTED.has(code)) return createDirectly(path, content)
+    if (errorCode(error) === 'EEXIST') return false
+    if (linkUnsupported(error)) return createDirectly(path, content)
     throw asPathError(error, dirname(path), 'create files in it')
   } finally {
     unlinkQuiet(temp)
   }
 }
 
-function createDirectly(path: string, content: string): boolean {
+/** The O_CREAT|O_EXCL fallback (§2.2): exclusive, but briefly visible empty (abandoned rule). */
+function createDirectly(path: string, content: string, mtimeMs?: number): boolean {
   try {
-    writeNewFile(path, content)
+    writeNewFile(path, content, mtimeMs)
     return true
   } catch (error) {
     if (errorCode(error) === 'EEXIST') return false
@@ -142,9 +159,10 @@ function createDirectly(path: string, content: string): boolean {
   }
 }
 
+/** Removes `path` if present; Windows' just-closed-file errors are retried briefly. */
 export function unlinkQuiet(path: string): void {
   try {
-    unlinkSync(path)
+    retryTransient(() => unlinkSync(path))
   } catch (error) {
     if (errorCode(error) !== 'ENOENT') throw error
   }
@@ -194,21 +212,37 @@ export function reapIfUnchanged(
 ): ReapOutcome {
   const aside = join(dirname(path), `.${basename(path)}.reap-${randomHex(8)}`)
   try {
-    renameSync(path, aside)
+    retryTransient(() => renameSync(path, aside))
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return 'gone'
     throw asPathError(error, dirname(path), 'remove files in it')
   }
   try {
-    if (isSame(readNoFollow(aside))) return 'removed'
+    const outcome = readNoFollow(aside)
+    if (isSame(outcome)) return 'removed'
+    return putBack(aside, path, outcome)
+  } finally {
+    unlinkQuiet(aside)
+  }
+}
+
+/**
+ * Puts a set-aside newer file back where it was, never over a file created there since. Where
+ * links are unsupported, an exclusive copy with the same content and mtime takes its place
+ * (content is immutable and owners find their files by path and token, not by inode).
+ */
+function putBack(aside: string, path: string, outcome: ReadOutcome): ReapOutcome {
+  try {
+    fileOps.link(aside, path)
+    return 'restored'
+  } catch (error) {
+    if (!linkUnsupported(error) || outcome.kind !== 'file') return 'displaced'
+    const { content, mtimeMs } = outcome.snapshot
     try {
-      linkSync(aside, path)
-      return 'restored'
+      return createDirectly(path, content, mtimeMs) ? 'restored' : 'displaced'
     } catch {
       return 'displaced'
     }
-  } finally {
-    unlinkQuiet(aside)
   }
 }
 

@@ -4,8 +4,8 @@
  */
 import type { FileSnapshot } from './atomic.js'
 import {
+  createProber,
   localFacts,
-  probeProcess,
   startTimeOf,
   type LocalFacts,
   type ProcessProbe
@@ -43,7 +43,8 @@ export function createContext(timings: Partial<LockTimings> = {}): LockContext {
     heartbeatMs: timings.heartbeatMs ?? Math.max(1, Math.floor(leaseMs / 6)),
     abandonedAfterMs: timings.abandonedAfterMs ?? DEFAULT_ABANDONED_AFTER_MS,
     local: localFacts(),
-    probe: pid => probeProcess(pid),
+    // Reuses macOS/Windows start times briefly: waiters ask about the same PIDs every poll.
+    probe: createProber(),
     tracker: new UnchangedTracker()
   }
 }

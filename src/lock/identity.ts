@@ -1,10 +1,27 @@
 /**
- * Who this process is and whether another process still lives (§2.3, §2.4). The per-OS parts
- * are pure parsers with the platform passed in, so darwin and win32 can be added without
- * touching the callers; until then they answer "cannot check" and the lease rule applies.
+ * Who this process is and whether another process still lives (§2.3, §2.4), on Linux, macOS
+ * and Windows. Decisions and parsers are pure with the platform passed in (here and in
+ * os-identity.ts); the few OS calls (signal, run a command) are injected as `OsCalls`.
+ *
+ * - Linux: /proc/PID/stat start time (ticks since boot) + /proc boot_id + PID namespace.
+ * - macOS: `ps` start time (UTC, whole seconds) + kern.bootsessionuuid + IOPlatformUUID.
+ * - Windows: process creation time (PowerShell, else wmic) + boot time + MachineGuid.
+ * Where a start time cannot be read the answer is "unknown", never "dead": the owner is then
+ * judged by its heartbeat lease (§2.4).
  */
+import { execFileSync } from 'node:child_process'
 import { readFileSync, readlinkSync } from 'node:fs'
 import { hostname } from 'node:os'
+import { performance } from 'node:perf_hooks'
+import {
+  bootIdQueries,
+  machineIdQueries,
+  SINGLE_PID_SPACE,
+  startTimeQueries,
+  type OsCommand,
+  type OsQuery,
+  type StartAnswer
+} from './os-identity.js'
 import type { RecordPlatform } from './record.js'
 
 export interface LocalFacts {
@@ -18,6 +35,59 @@ export interface LocalFacts {
 /** What a probe learned about a PID: gone, running (with its start token), or unknowable. */
 export type ProcessProbe =
   { state: 'dead' } | { state: 'running'; startTime: string } | { state: 'unknown' }
+
+/** The OS calls identity needs, injected so every decision around them is testable. */
+export interface OsCalls {
+  /** stdout of the command; '' when it failed or timed out; undefined when it is not installed. */
+  run(command: OsCommand): string | undefined
+  /** The error code of `process.kill(pid, 0)`; undefined when the PID exists and is ours. */
+  signal(pid: number): string | undefined
+  /** A monotonic clock in ms (ages of cached start times). */
+  now(): number
+}
+
+/** Commands answer in well under a second; a hung one must not hang the waiter. */
+const RUN_TIMEOUT_MS = 15_000
+
+/**
+ * The environment of an identity command: ours without the action's inputs (the token) and the
+ * runner's ACTIONS_* credentials, which ps or PowerShell have no use for.
+ */
+export function commandEnv(
+  base: NodeJS.ProcessEnv,
+  extra: Record<string, string> = {}
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [name, value] of Object.entries(base)) {
+    if (!/^(INPUT_|ACTIONS_)/i.test(name)) env[name] = value
+  }
+  return { ...env, ...extra }
+}
+
+export const systemCalls: OsCalls = {
+  run(command) {
+    try {
+      return execFileSync(command.file, command.args, {
+        encoding: 'utf8',
+        env: commandEnv(process.env, command.env),
+        stdio: ['ignore', 'pipe', 'ignore'],
+        timeout: RUN_TIMEOUT_MS,
+        windowsHide: true
+      })
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : ''
+    }
+  },
+  signal(pid) {
+    try {
+      process.kill(pid, 0)
+      return undefined
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code ?? 'unknown'
+    }
+  },
+  now: () => performance.now()
+}
 
 export function recordPlatform(platform: NodeJS.Platform): RecordPlatform {
   return platform === 'darwin' || platform === 'win32' ? platform : 'linux'
@@ -42,11 +112,20 @@ export function parseProcStat(content: string): { state: string; startTime: stri
   return { state, startTime }
 }
 
+/** What was read about a PID, by whichever means the platform has. */
+export interface ProbeFacts {
+  /** Linux: content of /proc/PID/stat. */
+  statContent?: string
+  /** Linux: /proc/PID does not exist. */
+  statMissing?: boolean
+  /** Error code of `kill(pid, 0)` (undefined: delivered). */
+  signalError?: string
+  /** macOS/Windows: the start-time query's answer (undefined: unreadable). */
+  start?: StartAnswer
+}
+
 /** Pure: turns what was read about a PID into a probe answer, per platform. */
-export function interpretProbe(
-  platform: NodeJS.Platform,
-  facts: { statContent?: string; statMissing?: boolean; signalError?: string }
-): ProcessProbe {
+export function interpretProbe(platform: NodeJS.Platform, facts: ProbeFacts): ProcessProbe {
   if (platform === 'linux' && facts.statContent !== undefined) {
     const stat = parseProcStat(facts.statContent)
     if (!stat) return { state: 'unknown' }
@@ -55,10 +134,35 @@ export function interpretProbe(
     return { state: 'running', startTime: stat.startTime }
   }
   if (platform === 'linux' && facts.statMissing) return { state: 'dead' }
-  // No start time here: a PID that answers a signal may be a reused one, so "unknown", never
-  // "running"; a PID that does not exist is dead on every OS.
+  // A PID that does not exist is dead on every OS. EPERM: it exists, owned by another user.
   if (facts.signalError === 'ESRCH') return { state: 'dead' }
-  return { state: 'unknown' }
+  if (facts.signalError !== undefined && facts.signalError !== 'EPERM') return { state: 'unknown' }
+  // Without a start time a PID that answers may be a reused one: "unknown", never "running".
+  if (platform === 'linux' || !facts.start) return { state: 'unknown' }
+  if (facts.start.zombie) return { state: 'dead' }
+  return { state: 'running', startTime: facts.start.startTime }
+}
+
+/**
+ * Start-time commands: the first one installed answers, so one machine always reads owners
+ * the same way (two tools could format one instant differently in corner cases).
+ */
+export function askFirstInstalled<T>(queries: OsQuery<T>[], calls: OsCalls): T | undefined {
+  for (const query of queries) {
+    const stdout = calls.run(query.command)
+    if (stdout !== undefined) return query.parse(stdout)
+  }
+  return undefined
+}
+
+/** Id commands: the first usable answer (an older OS lacks the preferred one). */
+export function askFirstAnswer<T>(queries: OsQuery<T>[], calls: OsCalls): T | undefined {
+  for (const query of queries) {
+    const stdout = calls.run(query.command)
+    const answer = stdout === undefined ? undefined : query.parse(stdout)
+    if (answer !== undefined) return answer
+  }
+  return undefined
 }
 
 function readTrimmed(path: string): string {
@@ -81,24 +185,6 @@ function procIsOurs(): boolean {
   }
 }
 
-let cachedFacts: LocalFacts | undefined
-
-export function localFacts(platform: NodeJS.Platform = process.platform): LocalFacts {
-  if (cachedFacts && cachedFacts.platform === recordPlatform(platform)) return cachedFacts
-  const linux = platform === 'linux'
-  const facts: LocalFacts = {
-    host: hostname(),
-    machineId: linux
-      ? readTrimmed('/etc/machine-id') || readTrimmed('/var/lib/dbus/machine-id')
-      : '',
-    bootId: linux ? readTrimmed('/proc/sys/kernel/random/boot_id') : '',
-    pidNamespace: linux && procIsOurs() ? readNamespace() : '',
-    platform: recordPlatform(platform)
-  }
-  cachedFacts = facts
-  return facts
-}
-
 function readNamespace(): string {
   try {
     return readlinkSync('/proc/self/ns/pid')
@@ -107,38 +193,121 @@ function readNamespace(): string {
   }
 }
 
-function signalError(pid: number): string | undefined {
+let cachedFacts: LocalFacts | undefined
+
+/** Facts about this machine and boot; computed once per process for the real OS. */
+export function localFacts(
+  platform: NodeJS.Platform = process.platform,
+  calls: OsCalls = systemCalls
+): LocalFacts {
+  const cacheable = calls === systemCalls
+  if (cacheable && cachedFacts && cachedFacts.platform === recordPlatform(platform))
+    return cachedFacts
+  const facts: LocalFacts =
+    platform === 'linux'
+      ? {
+          host: hostname(),
+          machineId: readTrimmed('/etc/machine-id') || readTrimmed('/var/lib/dbus/machine-id'),
+          bootId: readTrimmed('/proc/sys/kernel/random/boot_id'),
+          pidNamespace: procIsOurs() ? readNamespace() : '',
+          platform: 'linux'
+        }
+      : {
+          host: hostname(),
+          machineId: askFirstAnswer(machineIdQueries(platform), calls) ?? '',
+          bootId: askFirstAnswer(bootIdQueries(platform), calls) ?? '',
+          pidNamespace: platform === 'darwin' || platform === 'win32' ? SINGLE_PID_SPACE : '',
+          platform: recordPlatform(platform)
+        }
+  if (cacheable) cachedFacts = facts
+  return facts
+}
+
+function probeLinuxProc(pid: number): ProcessProbe {
   try {
-    process.kill(pid, 0)
-    return undefined
+    return interpretProbe('linux', { statContent: readFileSync(`/proc/${pid}/stat`, 'utf8') })
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code ?? 'unknown'
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ESRCH') return interpretProbe('linux', { statMissing: true })
+    return { state: 'unknown' }
   }
 }
 
-/** Probes a PID on this machine. Never throws. */
-export function probeProcess(
+function probeWith(
   pid: number,
-  platform: NodeJS.Platform = process.platform
+  platform: NodeJS.Platform,
+  calls: OsCalls,
+  readStart: (pid: number) => StartAnswer | undefined
 ): ProcessProbe {
   if (!Number.isInteger(pid) || pid <= 0) return { state: 'unknown' }
-  if (platform === 'linux' && procIsOurs()) {
-    try {
-      return interpretProbe(platform, { statContent: readFileSync(`/proc/${pid}/stat`, 'utf8') })
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code
-      if (code === 'ENOENT' || code === 'ESRCH')
-        return interpretProbe(platform, { statMissing: true })
-      return { state: 'unknown' }
-    }
+  if (platform === 'linux' && calls === systemCalls && procIsOurs()) return probeLinuxProc(pid)
+  const signalError = calls.signal(pid)
+  // Existence first (cheap); the start-time command runs only for a PID that exists.
+  if (platform === 'linux' || (signalError !== undefined && signalError !== 'EPERM')) {
+    return interpretProbe(platform, { signalError })
   }
-  return interpretProbe(platform, { signalError: signalError(pid) })
+  return interpretProbe(platform, { signalError, start: readStart(pid) })
 }
 
+/** Probes a PID on this machine, reading its start time afresh. Never throws. */
+export function probeProcess(
+  pid: number,
+  platform: NodeJS.Platform = process.platform,
+  calls: OsCalls = systemCalls
+): ProcessProbe {
+  return probeWith(pid, platform, calls, id =>
+    askFirstInstalled(startTimeQueries(platform, id), calls)
+  )
+}
+
+/**
+ * How long a start time read by a command is reused. Safe in both directions: a start time
+ * that differed proves the owner gone forever, and one that matched can only turn stale by the
+ * owner dying, which ESRCH (checked on every probe) catches at once; only a PID reused within
+ * this window is noticed late. Keeps waiters from running PowerShell every poll.
+ */
+export const START_TIME_REUSE_MS = 15_000
+
+/**
+ * A probe for waiters and keepers, which ask about the same PIDs every poll: on macOS and
+ * Windows it re-reads a start time only when the cached one is older than `reuseMs`.
+ */
+export function createProber(
+  platform: NodeJS.Platform = process.platform,
+  calls: OsCalls = systemCalls,
+  reuseMs = START_TIME_REUSE_MS
+): (pid: number) => ProcessProbe {
+  const cache = new Map<number, { start: StartAnswer; readAt: number }>()
+  const readStart = (pid: number): StartAnswer | undefined => {
+    const cached = cache.get(pid)
+    if (cached && calls.now() - cached.readAt < reuseMs) return cached.start
+    const start = askFirstInstalled(startTimeQueries(platform, pid), calls)
+    if (start) cache.set(pid, { start, readAt: calls.now() })
+    else cache.delete(pid)
+    return start
+  }
+  return pid => {
+    const probe = probeWith(pid, platform, calls, readStart)
+    if (probe.state === 'dead') cache.delete(pid)
+    return probe
+  }
+}
+
+let ownStartTime: string | undefined
+
 /** The start token of a PID ('' when it cannot be read here). */
-export function startTimeOf(pid: number, platform: NodeJS.Platform = process.platform): string {
-  const probe = probeProcess(pid, platform)
-  return probe.state === 'running' ? probe.startTime : ''
+export function startTimeOf(
+  pid: number,
+  platform: NodeJS.Platform = process.platform,
+  calls: OsCalls = systemCalls
+): string {
+  // Our own PID cannot be reused while we run: read it once (guards are taken often).
+  const own = pid === process.pid && platform === process.platform && calls === systemCalls
+  if (own && ownStartTime) return ownStartTime
+  const probe = probeProcess(pid, platform, calls)
+  const startTime = probe.state === 'running' ? probe.startTime : ''
+  if (own && startTime) ownStartTime = startTime
+  return startTime
 }
 
 /**

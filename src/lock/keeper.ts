@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { readNoFollow, touchIfToken } from './atomic.js'
 import { createContext, type LockTimings } from './context.js'
 import { removeLockIfToken } from './guard.js'
-import { probeProcess, startTimeOf } from './identity.js'
+import { probeProcess, startTimeOf, type ProcessProbe } from './identity.js'
 import { lockFilesFor } from './paths.js'
 import { queueHasToken } from './queue.js'
 import { parseRecord } from './record.js'
@@ -41,8 +41,11 @@ export function isKeeperInvocation(env: NodeJS.ProcessEnv = process.env): boolea
 }
 
 /** Gone for sure: no such process, or its PID now belongs to another one. Unknown is alive. */
-export function isGone(ref: ProcessRef): boolean {
-  const probe = probeProcess(ref.pid)
+export function isGone(
+  ref: ProcessRef,
+  probeOf: (pid: number) => ProcessProbe = probeProcess
+): boolean {
+  const probe = probeOf(ref.pid)
   if (probe.state === 'dead') return true
   return probe.state === 'running' && ref.startTime !== '' && probe.startTime !== ref.startTime
 }
@@ -149,13 +152,13 @@ export async function runKeeper(env: NodeJS.ProcessEnv = process.env): Promise<v
     const waiting = queueHasToken(files, config.token)
     const outcome = readNoFollow(files.lockPath)
     if (outcome.kind === 'file' && isOurs(outcome.snapshot.content)) break
-    if (!waiting || isGone(config.acquirer)) return
-    if (config.anchor && isGone(config.anchor)) return
+    if (!waiting || isGone(config.acquirer, context.probe)) return
+    if (config.anchor && isGone(config.anchor, context.probe)) return
     await sleep(Math.min(WAIT_FOR_LOCK_POLL_MS, context.heartbeatMs))
   }
 
   for (;;) {
-    if (config.anchor && isGone(config.anchor)) {
+    if (config.anchor && isGone(config.anchor, context.probe)) {
       // The job is over without its post step having released: release for it (§2.4).
       await removeLockIfToken(files, context, config.token)
       return

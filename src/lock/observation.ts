@@ -33,7 +33,19 @@ export class UnchangedTracker {
   }
 }
 
-/** Local age of a file from its mtime (meaningful on this host only; §2.4 uses the larger). */
-export function localAgeMs(snapshot: FileSnapshot): number {
-  return Date.now() - snapshot.mtimeMs
+/**
+ * How far a filesystem may have rounded an mtime down: FAT keeps 2 s steps, exFAT (through
+ * FUSE), HFS+ and ext3 whole seconds. A timestamp on a whole second is taken as rounded; a
+ * fine-grained one (ext4, xfs, btrfs, APFS, NTFS) almost never lands exactly on one.
+ */
+export const COARSE_MTIME_SLACK_MS = 2000
+
+/**
+ * Local age of a file from its mtime (meaningful on this host only; §2.4 uses the larger),
+ * never more than it can be: on a coarse-timestamp filesystem a file written just now may
+ * show an mtime up to 2 s old, which must not make it look abandoned early.
+ */
+export function localAgeMs(snapshot: FileSnapshot, now: number = Date.now()): number {
+  const slack = snapshot.mtimeMs % 1000 === 0 ? COARSE_MTIME_SLACK_MS : 0
+  return Math.max(0, now - snapshot.mtimeMs - slack)
 }

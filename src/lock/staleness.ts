@@ -4,6 +4,7 @@
  * A lock is broken only on proof: never because something "cannot be checked".
  */
 import type { LocalFacts, ProcessProbe } from './identity.js'
+import { isTimeDerivedBootId } from './os-identity.js'
 import type { LockOwner, LockRecord } from './record.js'
 
 export interface Observation {
@@ -43,6 +44,8 @@ function ownerState(owner: LockOwner, probe: ProcessProbe): OwnerState {
 
 const known = (a: string, b: string): boolean => a !== '' && a === b
 
+const provesBoot = (bootId: string): boolean => bootId !== '' && !isTimeDerivedBootId(bootId)
+
 /** True when the record was written on this machine, in this boot and PID namespace. */
 function ownersCheckable(record: LockRecord, local: LocalFacts): boolean {
   return (
@@ -68,10 +71,12 @@ export function judgeStaleness(input: StalenessInput): Verdict {
     }
   }
   const sameMachine = record.host === local.host && known(record.machineId, local.machineId)
+  // Only real boot ids (Linux boot_id, macOS boot session uuid) prove a reboot: a boot time
+  // moves when the clock is stepped, so a differing one only disables the owner check below.
   if (
     sameMachine &&
-    record.bootId !== '' &&
-    local.bootId !== '' &&
+    provesBoot(record.bootId) &&
+    provesBoot(local.bootId) &&
     record.bootId !== local.bootId
   ) {
     return { stale: true, rule: 'rebooted', reason: 'this host rebooted since it was taken' }

@@ -71,8 +71,12 @@ export function killAllHolders(): void {
   live.clear()
 }
 
+/**
+ * LOCK_TEST_DIR puts every test's lock directory elsewhere, e.g. on the link-less exFAT mount
+ * of bench/linkless-suite.sh.
+ */
 export function tempDir(): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'lock-test-'))
+  const dir = mkdtempSync(join(process.env.LOCK_TEST_DIR || tmpdir(), 'lock-test-'))
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
 }
 

@@ -36,7 +36,7 @@ describe('process identity', () => {
   })
 
   it.each(['darwin', 'win32'] as const)(
-    '%s: cannot check start time; only ESRCH is proof',
+    '%s: without a readable start time, only ESRCH is proof',
     platform => {
       expect(interpretProbe(platform, { signalError: undefined })).toEqual({ state: 'unknown' })
       expect(interpretProbe(platform, { signalError: 'EPERM' })).toEqual({ state: 'unknown' })

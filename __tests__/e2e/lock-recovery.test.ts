@@ -1,0 +1,213 @@
+/**
+ * Issue 3 through the emulator (SPEC §2.4, §2.5, §2.6, §2.8): a crashed job's lock is recovered,
+ * a post whose lock was taken over fails loudly, a cancelled waiter leaves the queue without
+ * delaying the next one, and a timed-out waiter names the holder.
+ */
+import { afterAll, beforeAll, expect, it } from '@jest/globals'
+import { readdirSync, readFileSync, unlinkSync } from 'node:fs'
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { createWorld, type E2EWorld } from '../../testkit/e2e.js'
+import type { JobHandle, JobResult } from '../../testkit/emulator.js'
+import { createRepo } from '../../testkit/git-fixtures.js'
+import { acquireLock, releaseLock } from '../../src/lock/index.js'
+
+let world: E2EWorld
+beforeAll(async () => {
+  world = await createWorld()
+  for (const name of ['crash', 'crash2', 'takeover', 'cancel'])
+    createRepo(world.upstream, 'acme', name)
+})
+afterAll(() => world.close())
+
+const wallNow = (): number => performance.timeOrigin + performance.now()
+
+interface LockFileRecord {
+  token: string
+  acquiredAt: string
+  owners: { pid: number; role: string }[]
+}
+function readRecord(file: string): LockFileRecord | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as LockFileRecord
+  } catch {
+    return undefined
+  }
+}
+
+function describe(result: JobResult): string {
+  return [
+    `conclusion: ${result.conclusion}`,
+    ...result.steps.flatMap(s => [`--- ${s.kind} ${s.id} (${s.status})`, ...s.stdout, ...s.stderr])
+  ].join('\n')
+}
+
+/** A job that holds the lock of acme/<name> in a body step until `release()` is called. */
+function holder(
+  name: string,
+  extra: { runId?: string; runnerName?: string } = {}
+): { handle: JobHandle; lockFile: Promise<string>; release: () => void } {
+  let release = (): void => undefined
+  const released = new Promise<void>(resolve => (release = resolve))
+  let gotLock: (file: string) => void = () => undefined
+  const lockFile = new Promise<string>(resolve => (gotLock = resolve))
+  const handle = world.job({
+    repository: `acme/${name}`,
+    with: { ref: 'main' },
+    github: { runId: extra.runId ?? '777', job: 'holder' },
+    runnerName: extra.runnerName ?? 'runner-holder',
+    steps: [
+      {
+        id: 'body',
+        fn: async ({ outputs, signal }) => {
+          gotLock(outputs.checkout['lock-file'])
+          await new Promise<void>(resolve => {
+            void released.then(resolve)
+            signal.addEventListener('abort', () => resolve())
+          })
+        }
+      }
+    ]
+  })
+  return { handle, lockFile, release }
+}
+
+/** A job on acme/<name> that records its own lock record once it holds the lock. */
+function waiter(
+  name: string,
+  withInputs: Record<string, string> = {}
+): { handle: JobHandle; record: () => LockFileRecord | undefined } {
+  let record: LockFileRecord | undefined
+  const handle = world.job({
+    repository: `acme/${name}`,
+    with: { ref: 'main', ...withInputs },
+    env: { SHARED_CHECKOUT_LOCK_REPORT_MS: '300' },
+    steps: [
+      {
+        fn: async ({ outputs }) => {
+          record = readRecord(outputs.checkout['lock-file'])
+        }
+      }
+    ]
+  })
+  return { handle, record: () => record }
+}
+
+async function recoveryAfterCrash(name: string, orphanCleanup: boolean): Promise<number> {
+  const a = holder(name)
+  const lockFile = await a.lockFile
+  const b = waiter(name)
+  await b.handle.waitForLine(/Waiting for the lock/, { kind: 'main' })
+  // A crashed worker: the job's process group dies, no post runs.
+  await a.handle.kill('job', 'SIGKILL')
+  const crashed = await a.handle.result
+  expect(crashed.conclusion).toBe('crashed')
+  let from = wallNow()
+  if (orphanCleanup) {
+    // What the runner does for the job's tracking id: the keeper dies with it.
+    const killed = a.handle.killOrphans()
+    expect(killed.length).toBeGreaterThan(0)
+    from = wallNow()
+  }
+  const rb = await b.handle.result
+  if (rb.conclusion !== 'success') throw new Error(describe(rb))
+  const acquired = Date.parse(b.record()?.acquiredAt ?? '')
+  expect(b.record()?.token).not.toBe(readRecord(lockFile)?.token)
+  return acquired - from
+}
+
+it('a SIGKILLed job with the runner orphan cleanup: the waiter takes the lock within 2 s', async () => {
+  const ms = await recoveryAfterCrash('crash', true)
+  console.log(
+    `recovery: orphan cleanup of the crashed job → waiter acquiredAt: ${ms.toFixed(0)} ms`
+  )
+  expect(ms).toBeLessThan(5000)
+}, 60_000)
+
+it('a SIGKILLed job without cleanup: its keeper sees the job anchor die and releases', async () => {
+  const ms = await recoveryAfterCrash('crash2', false)
+  console.log(
+    `recovery: crash (keeper alive, anchor dead) → waiter acquiredAt: ${ms.toFixed(0)} ms`
+  )
+  expect(ms).toBeLessThan(10_000)
+}, 60_000)
+
+it("post fails loudly when the job's lock was taken over, and leaves the other lock in place", async () => {
+  const a = holder('takeover')
+  const lockFile = await a.lockFile
+  const original = readRecord(lockFile)
+  // A breaker removed A's lock and another holder took it (through the lock module's own API).
+  unlinkSync(lockFile)
+  const other = await acquireLock({ lockPath: lockFile, holdFor: 'process', timeoutSeconds: 5 })
+  try {
+    a.release()
+    const ra = await a.handle.result
+    expect(ra.conclusion).toBe('failure')
+    expect(ra.post?.status).toBe('failure')
+    const errors = ra.annotations.filter(x => x.level === 'error').map(x => x.message)
+    console.log(`takeover: post error: ${errors.join(' | ')}`)
+    expect(errors.some(m => m.includes(lockFile) && /no longer held by this job/.test(m))).toBe(
+      true
+    )
+    expect(readRecord(lockFile)?.token).toBe(other.token)
+    expect(other.token).not.toBe(original?.token)
+  } finally {
+    await releaseLock(lockFile, other.token)
+  }
+}, 60_000)
+
+it('a cancelled waiter leaves the queue, C is not delayed; waiting output names the holder; timeout names it too', async () => {
+  const a = holder('cancel', { runId: '9001', runnerName: 'runner-nine' })
+  const lockFile = await a.lockFile
+  const queueDir = `${lockFile}.queue`
+  const b = waiter('cancel')
+  await b.handle.waitForLine(/Waiting for the lock/, { kind: 'main' })
+  const c = waiter('cancel')
+  const cLine = await c.handle.waitForLine(/Waiting for the lock.*1 waiter ahead/, { kind: 'main' })
+  expect(cLine).toContain('held by run https://github.com/acme/cancel/actions/runs/9001')
+  expect(cLine).toContain('job holder')
+  expect(cLine).toContain('runner runner-nine')
+  expect(cLine).toMatch(/held for \d+s/)
+  // Reported again every SHARED_CHECKOUT_LOCK_REPORT_MS (300 ms here), not once.
+  await c.handle.waitForLine(/Waiting for the lock .*\([1-9]\d*s so far\)/, { kind: 'main' })
+
+  // lock-timeout: 2 — fails naming the holder.
+  const d = world.job({ repository: 'acme/cancel', with: { ref: 'main', 'lock-timeout': '2' } })
+  const rd = await d.result
+  expect(rd.conclusion).toBe('failure')
+  const timeoutError = rd.annotations.find(x => x.level === 'error')?.message ?? ''
+  console.log(`timeout error: ${timeoutError}`)
+  expect(timeoutError).toMatch(/Timed out after 2s waiting for the lock/)
+  expect(timeoutError).toContain('run https://github.com/acme/cancel/actions/runs/9001')
+  expect(timeoutError).toContain('runner runner-nine')
+
+  const ownerPids = (): number[] =>
+    readdirSync(queueDir).map(
+      t => readRecord(path.join(queueDir, t))?.owners.find(o => o.role === 'process')?.pid ?? 0
+    )
+  const bMain = await b.handle.waitForPhase('main')
+  const cMain = await c.handle.waitForPhase('main')
+  expect(ownerPids()).toEqual([bMain?.pid, cMain?.pid])
+
+  await b.handle.kill('main', 'SIGINT')
+  const rb = await b.handle.result
+  expect(rb.main?.exitCode).not.toBe(0)
+  expect(
+    rb.annotations.some(x => x.level === 'error' && /Cancelled while waiting/.test(x.message))
+  ).toBe(true)
+  expect(ownerPids()).toEqual([cMain?.pid])
+
+  a.release()
+  const ra = await a.handle.result
+  // The release happens inside A's post: its start bounds C's latency from above.
+  const releasedAt = ra.post?.startedAt ?? 0
+  const rc = await c.handle.result
+  if (rc.conclusion !== 'success') throw new Error(describe(rc))
+  const acquired = Date.parse(c.record()?.acquiredAt ?? '')
+  const afterPostStart = acquired - releasedAt
+  console.log(
+    `cancel: C acquiredAt − A post start: ${afterPostStart.toFixed(0)} ms; ` +
+      `A post lasted ${((ra.post?.endedAt ?? 0) - releasedAt).toFixed(0)} ms`
+  )
+  expect(afterPostStart).toBeLessThan(1000)
+}, 90_000)
