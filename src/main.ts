@@ -52,7 +52,10 @@ export async function run(): Promise<void> {
         signal: cancel.signal,
         log: line => core.info(line),
         // Undocumented, for tests: how often a waiter reports the holder (default 60 s, §2.6).
-        reportEveryMs: Number(process.env.SHARED_CHECKOUT_LOCK_REPORT_MS) || undefined
+        reportEveryMs: Number(process.env.SHARED_CHECKOUT_LOCK_REPORT_MS) || undefined,
+        // Undocumented, for tests: the fallback poll (default 1 s); a long one proves wake-ups
+        // come from notifications (§2.6).
+        pollMs: Number(process.env.SHARED_CHECKOUT_LOCK_POLL_MS) || undefined
       })
     )
     // From here on post must be able to release, whatever happens next.

@@ -155,9 +155,17 @@ export interface StandardRepo extends FixtureRepo {
  * main (3 commits, .gitattributes, a CRLF file, a binary), annotated tag v1.0 on main~1,
  * lightweight tag `light` on the first commit, branch `feature`, branch AND tag `both`
  * (different commits), refs/pull/1/head and refs/pull/1/merge (reachable only from those refs).
+ * `baseFiles` go into the first commit, which every one of those refs shares (tests that count
+ * how often shared objects cross the wire make them large).
  */
-export function createStandardRepo(root: string, owner = 'acme', name = 'app'): StandardRepo {
+export function createStandardRepo(
+  root: string,
+  owner = 'acme',
+  name = 'app',
+  baseFiles: Record<string, string | Buffer> = {}
+): StandardRepo {
   const repo = createRepo(root, owner, name, {
+    ...baseFiles,
     'README.md': '# app\n',
     '.gitattributes': '*.sh text eol=lf\n*.bat text eol=crlf\n*.bin binary\n',
     'unix.txt': 'line one\nline two\n',

@@ -13,6 +13,10 @@ import { appendFileSync, closeSync, openSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { acquireLock, isKeeperInvocation, releaseLock, runKeeper } from '../src/lock/index.js'
+import { forceLinklessFromEnv, refusedLinks } from './linkless.js'
+
+// LOCK_FORCE_LINKLESS=1 reaches holders and their keepers through the environment (§2.2).
+const linkless = forceLinklessFromEnv()
 
 function emit(event: string, fields: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`)
@@ -60,7 +64,8 @@ async function hold(): Promise<void> {
     waitedMs: lock.waitedMs,
     queuePosition: lock.queuePosition,
     holderSeen: lock.holderSeen?.token,
-    keeperPid: lock.keeperPid
+    keeperPid: lock.keeperPid,
+    ...(linkless ? { refusedLinks: refusedLinks.count } : {})
   })
   const markerDir = args.get('marker-dir')
   const marker = markerDir ? join(markerDir, 'inside') : undefined

@@ -3,6 +3,7 @@
  * lock; a later job fetches only the difference; outputs and the job summary.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { createWorld, type E2EWorld } from '../../testkit/e2e.js'
@@ -10,11 +11,16 @@ import type { JobResult } from '../../testkit/emulator.js'
 import { advance, createStandardRepo, type StandardRepo } from '../../testkit/git-fixtures.js'
 import { createBlobRepo, expectConclusion, git } from './clone-helpers.js'
 
+/** Incompressible bytes in the commit every matrix ref shares: what one clone must fetch once. */
+const SHARED_BYTES = 16 * 16 * 1024
+
 let world: E2EWorld
 let repo: StandardRepo
 beforeAll(async () => {
   world = await createWorld()
-  repo = createStandardRepo(world.upstream)
+  const shared: Record<string, Buffer> = {}
+  for (let i = 0; i < 16; i++) shared[`shared/${i}.bin`] = randomBytes(SHARED_BYTES / 16)
+  repo = createStandardRepo(world.upstream, 'acme', 'app', shared)
 })
 afterAll(() => world.close())
 
@@ -44,11 +50,13 @@ describe('a matrix of six jobs on one machine', () => {
   ]
   let results: JobResult[]
   let bodies: { start: number; end: number; head: string; status: string }[]
+  let matrixBytes: number
 
   beforeAll(async () => {
     const bodiesDir = path.join(world.scratch, 'bodies')
     mkdirSync(bodiesDir, { recursive: true })
     const list = cases()
+    world.server.resetCounters()
     results = await Promise.all(
       list.map(
         (c, i) =>
@@ -59,6 +67,7 @@ describe('a matrix of six jobs on one machine', () => {
           }).result
       )
     )
+    matrixBytes = world.server.totalBytesSent()
     bodies = list.map((_, i) => {
       const read = (name: string): string =>
         readFileSync(path.join(bodiesDir, String(i), name), 'utf8').trim()
@@ -99,6 +108,14 @@ describe('a matrix of six jobs on one machine', () => {
     // The first body to run belongs to the job that cloned.
     const first = bodies.indexOf([...bodies].sort((a, b) => a.start - b.start)[0])
     expect(results[first].outputs.cloned).toBe('true')
+  })
+
+  it('sends the objects the six refs share once: one fetch of shared objects, not six', () => {
+    // Six independent checkouts would each download SHARED_BYTES (≥ 6×); the shared clone
+    // pays it once, later jobs fetch only what their ref adds.
+    console.log(`matrix: ${matrixBytes} bytes served for six jobs, shared part ${SHARED_BYTES}`)
+    expect(matrixBytes).toBeGreaterThan(SHARED_BYTES)
+    expect(matrixBytes).toBeLessThan(1.5 * SHARED_BYTES)
   })
 
   it('sets every output of SPEC §1 and exports SHARED_CHECKOUT_PATH', () => {

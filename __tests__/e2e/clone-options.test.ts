@@ -14,6 +14,7 @@ import {
   type StandardRepo
 } from '../../testkit/git-fixtures.js'
 import { expectConclusion, git } from './clone-helpers.js'
+import { itWithGitLfs } from '../../testkit/requirements.js'
 
 let world: E2EWorld
 let repo: StandardRepo
@@ -58,32 +59,36 @@ describe('submodules with relative URLs', () => {
 })
 
 describe('lfs', () => {
-  it('false leaves the pointer; true checks out the real object from the server', async () => {
-    const lfsRepo = createRepo(world.upstream, 'acme', 'media')
-    const content = `real LFS content ${'x'.repeat(2000)}\n`
-    const { oid } = addLfsFile(lfsRepo, 'asset.dat', content)
-    const pointer = await sync('acme/media', { lfs: 'false' })
-    const file = path.join(pointer.outputs.path, 'asset.dat')
-    expect(readFileSync(file, 'utf8')).toContain(`oid sha256:${oid}`)
+  itWithGitLfs(
+    'false leaves the pointer; true checks out the real object from the server',
+    async () => {
+      const lfsRepo = createRepo(world.upstream, 'acme', 'media')
+      const content = `real LFS content ${'x'.repeat(2000)}\n`
+      const { oid } = addLfsFile(lfsRepo, 'asset.dat', content)
+      const pointer = await sync('acme/media', { lfs: 'false' })
+      const file = path.join(pointer.outputs.path, 'asset.dat')
+      expect(readFileSync(file, 'utf8')).toContain(`oid sha256:${oid}`)
 
-    world.server.resetCounters()
-    const real = await sync('acme/media', { lfs: 'true' })
-    expect(readFileSync(file, 'utf8')).toBe(content)
-    expect(world.server.requests.some(r => r.service === 'lfs-object' && r.status === 200)).toBe(
-      true
-    )
-    // Clean for a step on a runner where git-lfs is installed (`git lfs install` config).
-    const lfsInstalled = {
-      GIT_CONFIG_COUNT: '3',
-      GIT_CONFIG_KEY_0: 'filter.lfs.clean',
-      GIT_CONFIG_VALUE_0: 'git-lfs clean -- %f',
-      GIT_CONFIG_KEY_1: 'filter.lfs.smudge',
-      GIT_CONFIG_VALUE_1: 'git-lfs smudge -- %f',
-      GIT_CONFIG_KEY_2: 'filter.lfs.process',
-      GIT_CONFIG_VALUE_2: 'git-lfs filter-process'
-    }
-    expect(git(real.outputs.path, ['status', '--porcelain'], lfsInstalled)).toBe('')
-  }, 60_000)
+      world.server.resetCounters()
+      const real = await sync('acme/media', { lfs: 'true' })
+      expect(readFileSync(file, 'utf8')).toBe(content)
+      expect(world.server.requests.some(r => r.service === 'lfs-object' && r.status === 200)).toBe(
+        true
+      )
+      // Clean for a step on a runner where git-lfs is installed (`git lfs install` config).
+      const lfsInstalled = {
+        GIT_CONFIG_COUNT: '3',
+        GIT_CONFIG_KEY_0: 'filter.lfs.clean',
+        GIT_CONFIG_VALUE_0: 'git-lfs clean -- %f',
+        GIT_CONFIG_KEY_1: 'filter.lfs.smudge',
+        GIT_CONFIG_VALUE_1: 'git-lfs smudge -- %f',
+        GIT_CONFIG_KEY_2: 'filter.lfs.process',
+        GIT_CONFIG_VALUE_2: 'git-lfs filter-process'
+      }
+      expect(git(real.outputs.path, ['status', '--porcelain'], lfsInstalled)).toBe('')
+    },
+    60_000
+  )
 })
 
 describe('fetch-depth, fetch-tags and clean on one shared clone', () => {

@@ -1582,10 +1582,17 @@ class QueueEntry {
 
 
 
+
 const ENV_FLAG = 'SHARED_CHECKOUT_LOCK_KEEPER';
 const ENV_CONFIG = 'SHARED_CHECKOUT_LOCK_KEEPER_CONFIG';
 /** How often a keeper whose lock is not yet taken looks for it. */
 const WAIT_FOR_LOCK_POLL_MS = 500;
+/**
+ * How often a keeper holding the lock checks its job anchor. A crashed worker gets no orphan
+ * cleanup, so this bounds how long the next job waits for a killed one (issue 3: < 2 s). Cheap:
+ * a /proc read (a kill(pid, 0) and a cached start time on macOS/Windows).
+ */
+const ANCHOR_CHECK_MS = 250;
 const READY_TIMEOUT_MS = 30_000;
 /** The keeper reports readiness on this inherited pipe. */
 const READY_FD = 3;
@@ -1690,15 +1697,23 @@ async function runKeeper(env = process.env) {
             return;
         await (0,promises_namespaceObject.setTimeout)(Math.min(WAIT_FOR_LOCK_POLL_MS, context.heartbeatMs));
     }
+    const checkEveryMs = config.anchor
+        ? Math.min(ANCHOR_CHECK_MS, context.heartbeatMs)
+        : context.heartbeatMs;
+    let nextHeartbeatAt = 0;
     for (;;) {
         if (config.anchor && isGone(config.anchor, context.probe)) {
             // The job is over without its post step having released: release for it (§2.4).
             await removeLockIfToken(files, context, config.token);
             return;
         }
-        if (touchIfToken(files.lockPath, isOurs) !== 'touched')
-            return;
-        await (0,promises_namespaceObject.setTimeout)(context.heartbeatMs);
+        const now = external_node_perf_hooks_namespaceObject.performance.now();
+        if (now >= nextHeartbeatAt) {
+            if (touchIfToken(files.lockPath, isOurs) !== 'touched')
+                return;
+            nextHeartbeatAt = now + context.heartbeatMs;
+        }
+        await (0,promises_namespaceObject.setTimeout)(Math.min(checkEveryMs, nextHeartbeatAt - now));
     }
 }
 

@@ -29876,10 +29876,17 @@ class QueueEntry {
 
 
 
+
 const ENV_FLAG = 'SHARED_CHECKOUT_LOCK_KEEPER';
 const ENV_CONFIG = 'SHARED_CHECKOUT_LOCK_KEEPER_CONFIG';
 /** How often a keeper whose lock is not yet taken looks for it. */
 const WAIT_FOR_LOCK_POLL_MS = 500;
+/**
+ * How often a keeper holding the lock checks its job anchor. A crashed worker gets no orphan
+ * cleanup, so this bounds how long the next job waits for a killed one (issue 3: < 2 s). Cheap:
+ * a /proc read (a kill(pid, 0) and a cached start time on macOS/Windows).
+ */
+const ANCHOR_CHECK_MS = 250;
 const READY_TIMEOUT_MS = 30_000;
 /** The keeper reports readiness on this inherited pipe. */
 const READY_FD = 3;
@@ -29984,15 +29991,23 @@ async function runKeeper(env = process.env) {
             return;
         await (0,promises_namespaceObject.setTimeout)(Math.min(WAIT_FOR_LOCK_POLL_MS, context.heartbeatMs));
     }
+    const checkEveryMs = config.anchor
+        ? Math.min(ANCHOR_CHECK_MS, context.heartbeatMs)
+        : context.heartbeatMs;
+    let nextHeartbeatAt = 0;
     for (;;) {
         if (config.anchor && isGone(config.anchor, context.probe)) {
             // The job is over without its post step having released: release for it (§2.4).
             await removeLockIfToken(files, context, config.token);
             return;
         }
-        if (touchIfToken(files.lockPath, isOurs) !== 'touched')
-            return;
-        await (0,promises_namespaceObject.setTimeout)(context.heartbeatMs);
+        const now = external_node_perf_hooks_.performance.now();
+        if (now >= nextHeartbeatAt) {
+            if (touchIfToken(files.lockPath, isOurs) !== 'touched')
+                return;
+            nextHeartbeatAt = now + context.heartbeatMs;
+        }
+        await (0,promises_namespaceObject.setTimeout)(Math.min(checkEveryMs, nextHeartbeatAt - now));
     }
 }
 
@@ -31307,6 +31322,8 @@ function localRefFor(target) {
  * history is already paid for, and other jobs sharing the clone may want it); a shallow clone
  * is deepened with --unshallow when full history is asked for.
  */
+/** Where a fetched bare commit is kept (one ref, overwritten by each such fetch). */
+const COMMIT_REF = 'refs/shared-checkout/commit';
 function planFetch(input) {
     const args = ['--no-recurse-submodules', '--progress'];
     args.push(input.fetchTags ? '--tags' : '--no-tags');
@@ -31320,7 +31337,9 @@ function planFetch(input) {
     const commit = input.commit?.toLowerCase() || undefined;
     const { target } = input;
     if (target.kind === 'commit') {
-        return { args, refspecs: [target.sha], checkoutTarget: target.sha, ref: '' };
+        // Stored under a ref: objects no ref points at are not offered as "have" in the next job's
+        // fetch, which would make the server send the shared history again (§3.3).
+        return { args, refspecs: [`+${target.sha}:${COMMIT_REF}`], checkoutTarget: target.sha, ref: '' };
     }
     const local = localRefFor(target);
     const source = commit ?? target.ref;
@@ -32184,7 +32203,10 @@ async function run() {
             signal: cancel.signal,
             log: line => core/* info */.pq(line),
             // Undocumented, for tests: how often a waiter reports the holder (default 60 s, §2.6).
-            reportEveryMs: Number(process.env.SHARED_CHECKOUT_LOCK_REPORT_MS) || undefined
+            reportEveryMs: Number(process.env.SHARED_CHECKOUT_LOCK_REPORT_MS) || undefined,
+            // Undocumented, for tests: the fallback poll (default 1 s); a long one proves wake-ups
+            // come from notifications (§2.6).
+            pollMs: Number(process.env.SHARED_CHECKOUT_LOCK_POLL_MS) || undefined
         }));
         // From here on post must be able to release, whatever happens next.
         core/* saveState */.LZ(State.lockFile, lock.lockPath);

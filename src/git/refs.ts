@@ -130,6 +130,9 @@ function localRefFor(target: Exclude<QualifiedRef, { kind: 'commit' }>): string 
  * history is already paid for, and other jobs sharing the clone may want it); a shallow clone
  * is deepened with --unshallow when full history is asked for.
  */
+/** Where a fetched bare commit is kept (one ref, overwritten by each such fetch). */
+export const COMMIT_REF = 'refs/shared-checkout/commit'
+
 export function planFetch(input: FetchPlanInput): FetchPlan {
   const args = ['--no-recurse-submodules', '--progress']
   args.push(input.fetchTags ? '--tags' : '--no-tags')
@@ -141,7 +144,9 @@ export function planFetch(input: FetchPlanInput): FetchPlan {
   const commit = input.commit?.toLowerCase() || undefined
   const { target } = input
   if (target.kind === 'commit') {
-    return { args, refspecs: [target.sha], checkoutTarget: target.sha, ref: '' }
+    // Stored under a ref: objects no ref points at are not offered as "have" in the next job's
+    // fetch, which would make the server send the shared history again (§3.3).
+    return { args, refspecs: [`+${target.sha}:${COMMIT_REF}`], checkoutTarget: target.sha, ref: '' }
   }
   const local = localRefFor(target)
   const source = commit ?? target.ref

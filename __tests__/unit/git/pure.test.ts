@@ -200,7 +200,8 @@ describe('planFetch', () => {
       '+refs/x/y:refs/x/y'
     ])
     const bare = planFetch({ ...base, target: { kind: 'commit', sha: SHA } })
-    expect(bare.refspecs).toEqual([SHA])
+    // Kept under a ref so the next fetch offers it to the server as a "have".
+    expect(bare.refspecs).toEqual([`+${SHA}:refs/shared-checkout/commit`])
     expect(bare.ref).toBe('')
   })
 

@@ -10,6 +10,7 @@ import {
 import { basicCredential, persistedCredentialEnv, syncSharedClone } from '../../../src/git/index.js'
 import { memoryLogger } from '../../../src/logger.js'
 import { filesContaining, openHarness, TOKEN, type Harness } from './harness.js'
+import { lfsTestable } from '../../../testkit/requirements.js'
 
 const run = promisify(execFile)
 const SECRETS = [TOKEN, basicCredential(TOKEN)]
@@ -39,7 +40,7 @@ describe('the token never reaches argv, files in the clone, or logs (§3.4)', ()
   afterAll(() => h.close())
 
   it.each([
-    ['app', { lfs: true, fetchTags: true }],
+    ['app', { lfs: lfsTestable, fetchTags: true }],
     ['super', { submodules: 'recursive' as const }]
   ])('sync of %s', async (name, overrides) => {
     const seen: string[] = []

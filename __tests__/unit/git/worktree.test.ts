@@ -12,6 +12,7 @@ import {
 import { syncSharedClone } from '../../../src/git/index.js'
 import { memoryLogger } from '../../../src/logger.js'
 import { filesUnder, git, openHarness, type Harness } from './harness.js'
+import { itWithGitLfs } from '../../../testkit/requirements.js'
 
 describe('working tree: submodules, clean, line endings, LFS, safe.directory', () => {
   let h: Harness
@@ -96,27 +97,30 @@ describe('working tree: submodules, clean, line endings, LFS, safe.directory', (
     }
   })
 
-  it('lfs: true downloads the objects (authenticated); lfs: false leaves pointers', async () => {
-    const repo = createStandardRepo(h.upstream, 'acme', 'media')
-    const content = 'large binary-ish content\n'.repeat(400)
-    addLfsFile(repo, 'asset.dat', content)
-    const request = h.request('acme', 'media')
-    await syncSharedClone(request, memoryLogger())
-    expect(readFileSync(path.join(request.clonePath, 'asset.dat'), 'utf8')).toMatch(
-      /^version https:\/\/git-lfs/
-    )
-    h.server.resetCounters()
-    await syncSharedClone({ ...request, lfs: true }, memoryLogger())
-    expect(readFileSync(path.join(request.clonePath, 'asset.dat'), 'utf8')).toBe(content)
-    expect(
-      h.server.requests.filter(r => r.service.startsWith('lfs')).every(r => r.authorized)
-    ).toBe(true)
-    expect(h.server.requests.some(r => r.service === 'lfs-object' && r.status === 200)).toBe(true)
-    // No filter or auth was written into the shared clone's config (env-only, §3.4); git-lfs
-    // itself records only `lfs.repositoryformatversion`.
-    const config = readFileSync(path.join(request.clonePath, '.git', 'config'), 'utf8')
-    expect(config).not.toMatch(/filter|extraheader|hooksPath/)
-  })
+  itWithGitLfs(
+    'lfs: true downloads the objects (authenticated); lfs: false leaves pointers',
+    async () => {
+      const repo = createStandardRepo(h.upstream, 'acme', 'media')
+      const content = 'large binary-ish content\n'.repeat(400)
+      addLfsFile(repo, 'asset.dat', content)
+      const request = h.request('acme', 'media')
+      await syncSharedClone(request, memoryLogger())
+      expect(readFileSync(path.join(request.clonePath, 'asset.dat'), 'utf8')).toMatch(
+        /^version https:\/\/git-lfs/
+      )
+      h.server.resetCounters()
+      await syncSharedClone({ ...request, lfs: true }, memoryLogger())
+      expect(readFileSync(path.join(request.clonePath, 'asset.dat'), 'utf8')).toBe(content)
+      expect(
+        h.server.requests.filter(r => r.service.startsWith('lfs')).every(r => r.authorized)
+      ).toBe(true)
+      expect(h.server.requests.some(r => r.service === 'lfs-object' && r.status === 200)).toBe(true)
+      // No filter or auth was written into the shared clone's config (env-only, §3.4); git-lfs
+      // itself records only `lfs.repositoryformatversion`.
+      const config = readFileSync(path.join(request.clonePath, '.git', 'config'), 'utf8')
+      expect(config).not.toMatch(/filter|extraheader|hooksPath/)
+    }
+  )
 
   it('safe.directory is passed per command: a clone owned by another user still syncs', async () => {
     if (process.getuid?.() !== 0) return // needs root to hand the clone to another user

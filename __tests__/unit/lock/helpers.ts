@@ -4,6 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
+import { forceLinklessFromEnv } from '../../../testkit/linkless.js'
+
+// LOCK_FORCE_LINKLESS=1: every lock file of the suite goes through the O_EXCL fallback (§2.2).
+forceLinklessFromEnv()
 
 export const ROOT = process.cwd()
 export const HOLDER = resolve(ROOT, 'testkit/lock-holder.ts')

@@ -21,10 +21,13 @@ import { join } from 'node:path'
 import { createExclusive, fileOps, reapIfUnchanged } from '../../../src/lock/atomic.js'
 import { acquireLock, LockTimeoutError, releaseLock } from '../../../src/lock/index.js'
 import { COARSE_MTIME_SLACK_MS, localAgeMs } from '../../../src/lock/observation.js'
+import { forceLinklessFromEnv, refusedLinks } from '../../../testkit/linkless.js'
+import { killAllHolders, startHolder } from './helpers.js'
 
 const cleanups: Array<() => void> = []
 afterEach(() => {
   fileOps.link = linkSync
+  killAllHolders()
   for (const cleanup of cleanups.splice(0)) cleanup()
 })
 
@@ -137,5 +140,33 @@ describe('coarse file timestamps (FAT 2 s, exFAT 1 s)', () => {
   it('a fine-grained mtime counts in full', () => {
     const now = 1_764_336_000_500
     expect(localAgeMs(snapshot(1_764_336_000_000.25), now)).toBe(499.75)
+  })
+})
+
+describe('LOCK_FORCE_LINKLESS=1 puts the whole lock suite on the fallback', () => {
+  it('unset: the real link call stays; set: link is refused and files are still created', () => {
+    fileOps.link = linkSync
+    expect(forceLinklessFromEnv({})).toBe(false)
+    expect(fileOps.link).toBe(linkSync)
+    expect(forceLinklessFromEnv({ LOCK_FORCE_LINKLESS: '1' })).toBe(true)
+    const dir = setup()
+    const before = refusedLinks.count
+    expect(createExclusive(join(dir, 'repo.lock'), 'x')).toBe(true)
+    expect(refusedLinks.count).toBe(before + 1)
+    expect(readFileSync(join(dir, 'repo.lock'), 'utf8')).toBe('x')
+  })
+
+  it('reaches holder processes through the environment (and so their keepers)', async () => {
+    const dir = setup()
+    // Through `env`: jest's process.env is a copy that spawned processes never see.
+    const holder = startHolder(
+      ['--path', join(dir, 'repo.lock'), '--hold-ms', '0'],
+      ['env', 'LOCK_FORCE_LINKLESS=1']
+    )
+    const acquired = await holder.next('acquired')
+    // At least the queue entry and the lock itself were created without a link.
+    expect(acquired.refusedLinks).toBeGreaterThanOrEqual(2)
+    await holder.next('released')
+    expect(await holder.exited).toBe(0)
   })
 })

@@ -30,6 +30,9 @@ import {
   parseIsoUtc,
   parseUuid,
   parseWmicValue,
+  bootIdQueries,
+  isTimeDerivedBootId,
+  machineIdQueries,
   SINGLE_PID_SPACE,
   startTimeQueries,
   windowsMachineIdQuery,
@@ -164,6 +167,56 @@ describe('Windows parsers', () => {
   })
 })
 
+describe('which boot and machine ids each platform reads', () => {
+  const files = (platform: NodeJS.Platform) =>
+    bootIdQueries(platform).map(q => `${q.command.file} ${q.command.args.at(-1)}`)
+
+  it.each<[NodeJS.Platform, string[]]>([
+    ['linux', []],
+    ['darwin', ['sysctl kern.bootsessionuuid', 'sysctl kern.boottime']],
+    [
+      'win32',
+      [
+        "powershell.exe (Get-CimInstance Win32_OperatingSystem).LastBootUpTime.ToUniversalTime().ToString('o')",
+        'wmic /value'
+      ]
+    ]
+  ])('%s boot id: %j (Linux reads /proc/sys/kernel/random/boot_id directly)', (platform, want) => {
+    expect(files(platform)).toEqual(want)
+  })
+
+  it.each<[NodeJS.Platform, string[]]>([
+    ['linux', []],
+    ['darwin', ['ioreg']],
+    ['win32', ['reg']]
+  ])('%s machine id from %j', (platform, want) => {
+    expect(machineIdQueries(platform).map(q => q.command.file)).toEqual(want)
+  })
+
+  it.each([
+    // PowerShell: rounded down to the second (the boot time is recomputed and jitters).
+    ['win32', 0, '2026-11-28T09:30:00.9999999Z\r\n', 'boottime:2026-11-28T09:30:00Z'],
+    ['win32', 1, 'LastBootUpTime=20261128103000.500000+060\r\r\n', 'boottime:2026-11-28T09:30:00Z'],
+    ['win32', 0, 'Get-CimInstance : Access denied', undefined],
+    ['darwin', 0, 'A1B2C3D4-0000-4000-8000-0123456789AB\n', 'a1b2c3d4-0000-4000-8000-0123456789ab'],
+    [
+      'darwin',
+      1,
+      '{ sec = 1732780000, usec = 42 } Thu Nov 28 07:46:40 2024',
+      'boottime:1732780000.000042'
+    ]
+  ] as const)('%s boot query %i parses %j → %p', (platform, index, stdout, id) => {
+    expect(bootIdQueries(platform)[index].parse(stdout)).toBe(id)
+  })
+
+  it('only boot-time-derived ids are marked as such (they never prove a reboot)', () => {
+    expect(isTimeDerivedBootId('boottime:2026-11-28T09:30:00Z')).toBe(true)
+    expect(isTimeDerivedBootId('boottime:1732780000.000042')).toBe(true)
+    expect(isTimeDerivedBootId('a1b2c3d4-0000-4000-8000-0123456789ab')).toBe(false)
+    expect(isTimeDerivedBootId('5d9f0a4e-1111-4222-8333-944455556666')).toBe(false)
+  })
+})
+
 const running = (startTime: string): ProcessProbe => ({ state: 'running', startTime })
 const dead: ProcessProbe = { state: 'dead' }
 const unknown: ProcessProbe = { state: 'unknown' }
@@ -196,6 +249,12 @@ describe('interpretProbe on every platform', () => {
       running('2026-11-28T13:36:27.123456Z')
     ],
     ['win32', 'access denied, creation time unreadable', { signalError: 'EPERM' }, unknown],
+    [
+      'win32',
+      "another user's, creation time read",
+      { signalError: 'EPERM', start: start('2026-11-28T13:36:27.123456Z') },
+      running('2026-11-28T13:36:27.123456Z')
+    ],
     ['win32', 'exists, creation time unreadable', {}, unknown],
     [
       'linux',
@@ -210,6 +269,7 @@ describe('interpretProbe on every platform', () => {
       dead
     ],
     ['linux', '/proc entry missing', { statMissing: true }, dead],
+    ['linux', 'stat garbled', { statContent: '1 (x' }, unknown],
     ['linux', 'no /proc of ours, signal only', { signalError: undefined }, unknown],
     ['linux', 'no /proc of ours, ESRCH', { signalError: 'ESRCH' }, dead]
   ])('%s: %s', (platform, _name, facts, expected) => {
@@ -345,6 +405,12 @@ describe('probing through injected OS calls', () => {
       pidNamespace: SINGLE_PID_SPACE,
       platform: 'win32'
     })
+    const wmicOnly = fakeOs({
+      processes: {},
+      installed: ['wmic', 'reg'],
+      boot: { wmic: 'LastBootUpTime=20261128093000.250000+000\r\r\n' }
+    })
+    expect(localFacts('win32', wmicOnly).bootId).toBe('boottime:2026-11-28T09:30:00Z')
     const nothing = fakeOs({ processes: {}, installed: [] })
     expect(localFacts('win32', nothing)).toMatchObject({ machineId: '', bootId: '' })
   })

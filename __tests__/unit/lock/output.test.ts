@@ -42,6 +42,38 @@ describe('waiting output (§2.6)', () => {
     await releaseLock(holder.lockPath, holder.token)
   })
 
+  it('by default reports once a minute; the position counts the waiters ahead', async () => {
+    const temp = tempDir()
+    cleanup = temp.cleanup
+    const lockPath = join(temp.dir, 'repo.lock')
+    const holder = await acquireLock({ lockPath, holdFor: 'process', job })
+    const abort = new AbortController()
+    let queued = (): void => undefined
+    const isQueued = new Promise<void>(resolve => (queued = resolve))
+    const ahead = acquireLock({
+      lockPath,
+      holdFor: 'process',
+      signal: abort.signal,
+      hooks: { onQueued: () => queued() }
+    })
+    await isQueued
+    const lines: string[] = []
+    const second = acquireLock({
+      lockPath,
+      holdFor: 'process',
+      timeoutSeconds: 2.5,
+      pollMs: 100,
+      log: line => lines.push(line)
+    })
+    await expect(second).rejects.toBeInstanceOf(LockTimeoutError)
+    // The start line only: the next one is due after 60 s (§2.6), not at every poll.
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(/held by run .*runs\/7, .*; 1 waiter ahead of this job\.$/)
+    abort.abort()
+    await expect(ahead).rejects.toThrow(/Cancelled/)
+    await releaseLock(holder.lockPath, holder.token)
+  })
+
   it('reports the first holder seen and the queue position at arrival', async () => {
     const temp = tempDir()
     cleanup = temp.cleanup

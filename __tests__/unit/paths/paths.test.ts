@@ -1,4 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
+import path from 'node:path'
+import { parseInputs } from '../../../src/inputs.js'
+import { lockPathFor } from '../../../src/lock/paths.js'
 import {
   PathInputError,
   defaultRoot,
@@ -213,4 +216,108 @@ describe('isInside', () => {
     expect(isInside('win32', 'C:\\A', 'c:\\a\\x')).toBe(true)
     expect(isInside('linux', '/', '/x')).toBe(true)
   })
+})
+
+/** Issue 7.3, table-driven on all three platforms. */
+describe('per-OS path rules (issue 7.3)', () => {
+  const machines = {
+    linux: { env: { HOME: '/home/u' }, homedir: '/home/u' },
+    darwin: { env: { HOME: '/Users/u' }, homedir: '/Users/u' },
+    win32: {
+      env: { USERPROFILE: 'C:\\Users\\u', LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' },
+      homedir: 'C:\\Users\\u'
+    }
+  } as const
+  const platforms = Object.keys(machines) as Array<keyof typeof machines>
+
+  it.each<[Platform, Record<string, string>, string, string]>([
+    ['linux', {}, '/home/u', '/home/u/.cache/shared-checkout'],
+    ['darwin', {}, '/Users/u', '/Users/u/.cache/shared-checkout'],
+    [
+      'win32',
+      { LOCALAPPDATA: 'D:\\Profiles\\u\\AppData\\Local' },
+      'C:\\Users\\u',
+      'D:\\Profiles\\u\\AppData\\Local\\shared-checkout'
+    ],
+    [
+      'win32',
+      { LOCALAPPDATA: '  ' },
+      'C:\\Users\\u',
+      'C:\\Users\\u\\AppData\\Local\\shared-checkout'
+    ],
+    ['linux', { SHARED_CHECKOUT_ROOT: ' /srv/sc ' }, '/home/u', '/srv/sc'],
+    ['darwin', { SHARED_CHECKOUT_ROOT: '/opt/sc' }, '/Users/u', '/opt/sc'],
+    ['win32', { SHARED_CHECKOUT_ROOT: 'E:\\sc', LOCALAPPDATA: 'C:\\x' }, 'C:\\Users\\u', 'E:\\sc']
+  ])('%s default root with env %j and home %s → %s', (platform, env, homedir, root) => {
+    expect(defaultRoot({ platform, env, homedir })).toBe(root)
+  })
+
+  it.each<[Platform, string, string]>([
+    // Drive letters: either case, either slash, normalised to backslashes.
+    ['win32', 'd:\\sc', 'd:\\sc'],
+    ['win32', 'D:/sc/', 'D:\\sc'],
+    ['win32', 'D:\\a/b\\\\c', 'D:\\a\\b\\c'],
+    // UNC: backslashes or forward slashes.
+    ['win32', '\\\\srv\\share\\sc', '\\\\srv\\share\\sc'],
+    ['win32', '//srv/share/sc', '\\\\srv\\share\\sc'],
+    ['win32', '~\\sc', 'C:\\Users\\u\\sc'],
+    ['darwin', '/Volumes/Build/sc', '/Volumes/Build/sc'],
+    ['linux', '/srv//sc/', '/srv/sc']
+  ])('%s root %j → %s', (platform, rootInput, root) => {
+    const { env, homedir } = machines[platform as keyof typeof machines]
+    expect(resolveRoot({ platform, rootInput, env, homedir })).toBe(root)
+  })
+
+  it('the 260-character limit: longer clone paths are accepted whole (git gets core.longpaths)', () => {
+    const root = `C:\\${'r'.repeat(240)}`
+    const identity = repositoryIdentity('https://github.com', 'acme/widgets')
+    const clone = resolveClonePath({
+      platform: 'win32',
+      root,
+      pathInput: '',
+      identity,
+      homedir: 'C:\\Users\\u'
+    })
+    expect(clone.length).toBeGreaterThan(260)
+    expect(clone).toBe(`${root}\\github.com\\acme\\widgets`)
+  })
+
+  it.each<[Platform, string, string, boolean]>([
+    ['linux', '/Srv/SC', '/srv/sc/x', false],
+    ['linux', '/srv/sc', '/srv/sc/X', true],
+    ['darwin', '/Srv/SC', '/srv/sc/x', true],
+    ['darwin', '/srv/sc', '/srv/scx', false],
+    ['win32', 'C:\\SC', 'c:/sc/x', true],
+    ['win32', '\\\\SRV\\Share\\sc', '\\\\srv\\share\\SC\\x', true],
+    ['win32', 'C:\\sc', 'D:\\sc\\x', false]
+  ])('%s: is %s a parent of %s? %p (case-insensitive where the OS is)', (platform, a, b, want) => {
+    expect(isInside(platform, a, b)).toBe(want)
+  })
+
+  it.each(platforms)(
+    '%s: Acme/Widgets and acme/widgets → one clone and one lock, through the inputs',
+    platform => {
+      const { env, homedir } = machines[platform]
+      const resolve = (repository: string): { clonePath: string; lockPath: string } => {
+        const inputs: Record<string, string> = {
+          repository,
+          'github-server-url': 'https://GitHub.com',
+          token: 'x'
+        }
+        const result = parseInputs(name => inputs[name] ?? '', env, platform, homedir)
+        if (!result.ok) throw new Error(JSON.stringify(result.problems))
+        return {
+          clonePath: result.inputs.clonePath,
+          lockPath: lockPathFor(result.inputs.clonePath)
+        }
+      }
+      const upper = resolve('Acme/Widgets')
+      expect(resolve('acme/widgets')).toEqual(upper)
+      expect(resolve('ACME/WIDGETS.git')).toEqual(upper)
+      const p = platform === 'win32' ? path.win32 : path.posix
+      expect(p.basename(upper.clonePath)).toBe('widgets')
+      expect(p.basename(p.dirname(upper.clonePath))).toBe('acme')
+      expect(upper.lockPath).toBe(`${upper.clonePath}.lock`)
+    }
+  )
 })
