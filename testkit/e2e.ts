@@ -11,7 +11,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { startGitServer, type GitServer } from './git-server.js'
-import { createUpstreamRoot, removeUpstreamRoot } from './git-fixtures.js'
+import {
+  createStandardRepo,
+  createUpstreamRoot,
+  removeUpstreamRoot,
+  type StandardRepo
+} from './git-fixtures.js'
 import { REPO_ROOT, runJob, type JobHandle, type JobSpec } from './emulator.js'
 
 export const ACTION_DIR = process.env.E2E_ACTION_DIR
@@ -70,4 +75,10 @@ export async function createWorld(): Promise<E2EWorld> {
       rmSync(scratch, { recursive: true, force: true })
     }
   }
+}
+
+/** A world whose upstream holds the standard fixture repository `acme/app`. */
+export async function createStandardWorld(): Promise<{ world: E2EWorld; repo: StandardRepo }> {
+  const world = await createWorld()
+  return { world, repo: createStandardRepo(world.upstream) }
 }

@@ -6,17 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { createWorld, fakeToken, type E2EWorld } from '../../testkit/e2e.js'
+import { createStandardWorld, fakeToken, type E2EWorld } from '../../testkit/e2e.js'
 import type { JobResult } from '../../testkit/emulator.js'
 import { startGitServer } from '../../testkit/git-server.js'
-import { createStandardRepo, type StandardRepo } from '../../testkit/git-fixtures.js'
+import type { StandardRepo } from '../../testkit/git-fixtures.js'
 import { expectConclusion, git } from './clone-helpers.js'
 
 let world: E2EWorld
 let repo: StandardRepo
 beforeAll(async () => {
-  world = await createWorld()
-  repo = createStandardRepo(world.upstream)
+  ;({ world, repo } = await createStandardWorld())
 })
 afterAll(() => world.close())
 

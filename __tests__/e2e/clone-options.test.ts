@@ -5,11 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { createWorld, type E2EWorld } from '../../testkit/e2e.js'
+import { createStandardWorld, type E2EWorld } from '../../testkit/e2e.js'
 import {
   addLfsFile,
   createRepo,
-  createStandardRepo,
   createSubmoduleRepos,
   type StandardRepo
 } from '../../testkit/git-fixtures.js'
@@ -19,8 +18,7 @@ import { itWithGitLfs } from '../../testkit/requirements.js'
 let world: E2EWorld
 let repo: StandardRepo
 beforeAll(async () => {
-  world = await createWorld()
-  repo = createStandardRepo(world.upstream)
+  ;({ world, repo } = await createStandardWorld())
 })
 afterAll(() => world.close())
 

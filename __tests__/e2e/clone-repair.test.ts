@@ -16,7 +16,7 @@ import {
 } from 'node:fs'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createWorld, type E2EWorld } from '../../testkit/e2e.js'
+import { createStandardWorld, type E2EWorld } from '../../testkit/e2e.js'
 import type { JobHandle, JobResult } from '../../testkit/emulator.js'
 import {
   advance,
@@ -31,8 +31,7 @@ import { createBlobRepo, expectConclusion, git } from './clone-helpers.js'
 let world: E2EWorld
 let repo: StandardRepo
 beforeAll(async () => {
-  world = await createWorld()
-  repo = createStandardRepo(world.upstream)
+  ;({ world, repo } = await createStandardWorld())
 })
 afterAll(() => world.close())
 

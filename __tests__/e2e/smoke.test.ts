@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals'
-import { createWorld, type E2EWorld } from '../../testkit/e2e.js'
-import { createStandardRepo, type StandardRepo } from '../../testkit/git-fixtures.js'
+import { createStandardWorld, type E2EWorld } from '../../testkit/e2e.js'
+import type { StandardRepo } from '../../testkit/git-fixtures.js'
 
 let world: E2EWorld
 let repo: StandardRepo
 beforeAll(async () => {
-  world = await createWorld()
-  repo = createStandardRepo(world.upstream)
+  ;({ world, repo } = await createStandardWorld())
 })
 afterAll(() => world.close())
 
