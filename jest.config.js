@@ -1,15 +1,22 @@
-// ESM mode: @actions/* 3.x/6.x are ESM-only (see ANCHORS.md, toolkit facts).
+// ESM mode: @actions/* 3.x/6.x are ESM-only (CONTRIBUTING.md "Toolchain").
 const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] }
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.all.json' }] }
 }
 
 export default {
   testTimeout: 120000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/__tests__/unit/**/*.test.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'] }
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'],
+      // The end-to-end tests run built bundles: never a stale dist/ (see setup.mjs).
+      globalSetup: '<rootDir>/__tests__/e2e/setup.mjs'
+    },
+    { ...common, displayName: 'testkit', testMatch: ['<rootDir>/__tests__/testkit/**/*.test.ts'] }
   ]
 }

@@ -1,9 +1,9 @@
 /**
  * Cold `git clone` vs warm start from the Actions cache (§4, §5 "cold clone"): a generated
- * repository of 20k commits, machine A saves its clone to the local cache service, upstream
- * then advances by 50 commits, and each repetition compares, on a fresh path:
+ * repository of 20k commits, machine A saves its store (a bare repository) to the local cache
+ * service, upstream then advances by 50 commits, and each repetition compares, on a fresh path:
  *   cold: git clone file://upstream            (full history, with working tree)
- *   warm: restoreCloneFromCache + git fetch origin + git checkout --force origin/main
+ *   warm: restoreStoreFromCache + git fetch into the store + a tree borrowing from it, checked out
  * Both end with the same commit checked out. Loopback only: the figures show the local
  * work (pack generation vs archive extraction), not network savings.
  *
@@ -15,8 +15,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { restoreCloneFromCache } from '../src/cache/restore.js'
-import { saveCloneToCache } from '../src/cache/save.js'
+import { writeFile } from 'node:fs/promises'
+import { restoreStoreFromCache } from '../src/cache/restore.js'
+import { stageStoreForCache, uploadStagedStore } from '../src/cache/save.js'
 import { memoryLogger } from '../src/logger.js'
 import { envFor, startCacheServer } from '../testkit/cache-server.js'
 import { appendCommits, generateRepo } from '../testkit/generate-repo.js'
@@ -89,11 +90,14 @@ export async function runCacheBench(options: CacheBenchOptions = {}): Promise<Ca
       `generated ${commits} commits × ${files} files in ${(generated.elapsedMs / 1000).toFixed(1)} s`
     )
 
-    const seed = join(work, 'machine-a', 'repo')
-    await git(work, 'clone', '--quiet', url, seed)
+    const seed = join(work, 'machine-a', 'store')
+    await git(work, 'clone', '--quiet', '--bare', url, seed)
     const key = 'bench-linux-local/bench/repo-2026-W48'
     const saveMs = await timed(async () => {
-      const saved = await saveCloneToCache({ clonePath: seed, key, logger: memoryLogger() })
+      const stage = join(work, 'machine-a', 'stage')
+      const skipped = await stageStoreForCache(seed, stage, memoryLogger())
+      if (skipped) throw new Error(`bench: stage failed: ${JSON.stringify(skipped)}`)
+      const saved = await uploadStagedStore({ stageDir: stage, key, logger: memoryLogger() })
       if (!saved.saved) throw new Error(`bench: save failed: ${saved.detail}`)
     })
     const archiveBytes = (await stat(server.archivePath(key)!)).size
@@ -113,12 +117,14 @@ export async function runCacheBench(options: CacheBenchOptions = {}): Promise<Ca
       )
       await rm(join(work, `cold-${rep}`), { recursive: true, force: true })
 
-      const warmPath = join(work, `warm-${rep}`, 'repo')
-      await mkdir(join(work, `warm-${rep}`))
+      const warmStore = join(work, `warm-${rep}`, 'store')
+      const tree = join(work, `warm-${rep}`, 'tree')
+      await mkdir(join(work, `warm-${rep}`, 'tmp'), { recursive: true })
       restore.push(
         await timed(async () => {
-          const restored = await restoreCloneFromCache({
-            clonePath: warmPath,
+          const restored = await restoreStoreFromCache({
+            storePath: warmStore,
+            workDir: join(work, `warm-${rep}`, 'tmp'),
             key: 'bench-linux-local/bench/repo-2026-W49',
             restoreKeys: ['bench-linux-local/bench/repo-'],
             expectedRemote: url,
@@ -127,13 +133,20 @@ export async function runCacheBench(options: CacheBenchOptions = {}): Promise<Ca
           if (!restored.hit) throw new Error('bench: restore missed')
         })
       )
-      const fetchMs = await timed(() => git(warmPath, 'fetch', '--quiet', 'origin'))
-      const checkoutMs = await timed(() =>
-        git(warmPath, 'checkout', '--quiet', '--force', '--detach', 'origin/main')
+      const fetchMs = await timed(() =>
+        git(warmStore, 'fetch', '--quiet', url, '+refs/heads/main:refs/remotes/origin/main')
       )
+      const checkoutMs = await timed(async () => {
+        await git(work, 'init', '--quiet', tree)
+        await writeFile(
+          join(tree, '.git', 'objects', 'info', 'alternates'),
+          `${warmStore}/objects\n`
+        )
+        await git(tree, 'checkout', '--quiet', '--force', '--detach', head)
+      })
       fetchOnly.push(fetchMs)
       fetchCheckout.push(fetchMs + checkoutMs)
-      const { stdout } = await git(warmPath, 'rev-parse', 'HEAD')
+      const { stdout } = await git(tree, 'rev-parse', 'HEAD')
       if (stdout.trim() !== head)
         throw new Error(`bench: warm clone at ${stdout.trim()}, not ${head}`)
       await rm(join(work, `warm-${rep}`), { recursive: true, force: true })

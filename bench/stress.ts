@@ -6,8 +6,15 @@
  * acquisitions complete. Prints acquisitions, kills, recoveries, double entries (must be 0),
  * lost locks (must be 0), and recovery times; a watchdog fails the run on a deadlock.
  *
+ * With --pool N the workers contend for a pool of N slot locks behind one queue (§3's working
+ * trees): one O_EXCL marker per slot, double entries counted per slot.
+ *
  *   npm run stress -- --procs 16 --iterations 500 --kill-rate 0.1 [--mode process|job]
- *     [--poll MS (default 50)] [--watchdog S (default 60)]
+ *     [--pool N] [--poll MS (default 50)] [--watchdog S (default 60)]
+ *     [--checkouts N (150)] [--checkout-procs N (6)] [--trees N (3)] [--no-checkout]
+ *
+ * After the lock's own chaos, the same kill rate is applied to real checkouts (store lock + tree
+ * pool + fetches): bench/checkout-stress.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import {
@@ -21,7 +28,7 @@ import {
   writeSync
 } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -34,10 +41,14 @@ import {
   runKeeper
 } from '../src/lock/index.js'
 import { bundleEntry } from './lib/bundle.js'
+import { runCheckoutChaos } from './checkout-stress.js'
 import { formatMs, max, median, parseFlags, printTable } from './lib/stats.js'
 
 interface WorkerConfig {
   lockPath: string
+  /** Set: contend for these slots behind one queue instead of the single lock. */
+  pool?: { queueDir: string; slots: string[] }
+  /** The marker of the single lock; a pool's slot marker is `${marker}-<slot file name>`. */
   marker: string
   iterations: number
   mode: 'process' | 'job'
@@ -50,32 +61,38 @@ async function runWorker(config: WorkerConfig): Promise<void> {
   const replies = createInterface({ input: process.stdin })[Symbol.asyncIterator]()
   const send = (line: string): void => void process.stdout.write(`${line}\n`)
   for (let i = 0; i < config.iterations; i++) {
+    const { pool } = config
     const lock = await acquireLock({
-      lockPath: config.lockPath,
+      ...(pool
+        ? { pool: { queueDir: pool.queueDir, slots: () => pool.slots } }
+        : { lockPath: config.lockPath }),
       holdFor: config.mode,
       pollMs: config.pollMs,
       jobAnchorPid: process.pid,
       keeperEntry: config.self
     })
+    // As the action's main step does: the keeper must hold the lock before we go on.
+    await lock.keeperReady
+    const marker = pool ? `${config.marker}-${basename(lock.lockPath)}` : config.marker
     let recovered = 0
     let double = 0
     for (;;) {
       try {
-        const fd = openSync(config.marker, 'wx')
+        const fd = openSync(marker, 'wx')
         writeSync(fd, String(process.pid))
         closeSync(fd)
         break
       } catch {
         // Left by a killed holder (recovery), or by a live one (a double entry).
-        const pid = Number(readFileSync(config.marker, 'utf8'))
+        const pid = Number(readFileSync(marker, 'utf8'))
         if (probeProcess(pid).state === 'dead') recovered = 1
         else double = 1
-        unlinkSync(config.marker)
+        unlinkSync(marker)
       }
     }
-    send(`in ${recovered} ${double} ${lock.keeperPid ?? 0}`)
+    send(`in ${recovered} ${double} ${lock.keeperPid ?? 0} ${basename(lock.lockPath)}`)
     await replies.next()
-    unlinkSync(config.marker)
+    unlinkSync(marker)
     try {
       await releaseLock(lock.lockPath, lock.token)
     } catch (error) {
@@ -97,13 +114,24 @@ async function coordinate(flags: Map<string, string>): Promise<number> {
   const mode = flags.get('mode') === 'job' ? 'job' : 'process'
   const pollMs = Number(flags.get('poll') ?? 50)
   const watchdogMs = Number(flags.get('watchdog') ?? 60) * 1000
+  const poolSize = Number(flags.get('pool') ?? 0)
   const target = procs * iterations
   const bundle = await bundleEntry(fileURLToPath(import.meta.url), 'lock-stress')
   const dir = mkdtempSync(join(tmpdir(), 'lock-stress-'))
   const lockPath = join(dir, 'repo.lock')
   const marker = join(dir, 'inside')
+  const pool =
+    poolSize > 0
+      ? {
+          queueDir: join(dir, 'trees.queue'),
+          slots: Array.from({ length: poolSize }, (_, i) =>
+            join(dir, 'trees', `tree-${i + 1}.lock`)
+          )
+        }
+      : undefined
   console.log(
-    `stress: ${procs} processes × ${iterations} acquisitions, kill rate ${killRate}, mode ${mode}, poll ${pollMs} ms`
+    `stress: ${procs} processes × ${iterations} acquisitions, kill rate ${killRate}, mode ${mode}, ` +
+      `${pool ? `pool of ${poolSize} slots` : 'one lock'}, poll ${pollMs} ms`
   )
 
   let acquisitions = 0
@@ -111,6 +139,8 @@ async function coordinate(flags: Map<string, string>): Promise<number> {
   let recoveries = 0
   let doubles = 0
   let lost = 0
+  /** Per slot (the lock file's name): acquisitions and double entries. */
+  const perSlot = new Map<string, { acquisitions: number; doubles: number }>()
   let lastProgress = performance.now()
   let killedAt: number | undefined
   const recoveryMs: number[] = []
@@ -121,6 +151,7 @@ async function coordinate(flags: Map<string, string>): Promise<number> {
 
   const config = (remaining: number): WorkerConfig => ({
     lockPath,
+    pool,
     marker,
     iterations: remaining,
     mode,
@@ -138,13 +169,17 @@ async function coordinate(flags: Map<string, string>): Promise<number> {
     )
     slot.child = child
     createInterface({ input: child.stdout! }).on('line', line => {
-      const [kind, recovered, double, keeperPid] = line.split(' ')
+      const [kind, recovered, double, keeperPid, slotName] = line.split(' ')
       if (kind === 'lost') lost++
       if (kind !== 'in') return
       const now = performance.now()
       lastProgress = now
       acquisitions++
       slot.remaining--
+      const counts = perSlot.get(slotName) ?? { acquisitions: 0, doubles: 0 }
+      counts.acquisitions++
+      counts.doubles += Number(double)
+      perSlot.set(slotName, counts)
       if (killedAt !== undefined) {
         recoveryMs.push(now - killedAt)
         killedAt = undefined
@@ -177,12 +212,14 @@ async function coordinate(flags: Map<string, string>): Promise<number> {
   const watchdog = setInterval(() => {
     if (performance.now() - lastProgress < watchdogMs) return
     console.log(`DEADLOCK: no acquisition for ${watchdogMs / 1000}s`)
-    try {
-      console.log(`lock: ${readFileSync(lockPath, 'utf8')}`)
-    } catch {
-      console.log('lock: (none)')
+    for (const file of pool?.slots ?? [lockPath]) {
+      try {
+        console.log(`${basename(file)}: ${readFileSync(file, 'utf8')}`)
+      } catch {
+        console.log(`${basename(file)}: (none)`)
+      }
     }
-    console.log(`queue: ${readdirSync(`${lockPath}.queue`).join(' ')}`)
+    console.log(`queue: ${readdirSync(pool?.queueDir ?? `${lockPath}.queue`).join(' ')}`)
     finish(2)
   }, 1000)
 
@@ -197,6 +234,17 @@ async function coordinate(flags: Map<string, string>): Promise<number> {
     ['recoveries (dead holder broken)', String(recoveries)],
     ['double entries (must be 0)', String(doubles)],
     ['lost locks (must be 0)', String(lost)],
+    ...(pool
+      ? ([
+          [
+            'per slot: acquisitions / double entries',
+            [...perSlot.entries()]
+              .sort()
+              .map(([name, counts]) => `${name} ${counts.acquisitions}/${counts.doubles}`)
+              .join(', ')
+          ]
+        ] as Array<[string, string]>)
+      : []),
     ['deadlock watchdog', code === 2 ? 'FIRED' : 'quiet'],
     ['recovery time median', formatMs(median(recoveryMs))],
     ['recovery time max', formatMs(max(recoveryMs))],
@@ -215,5 +263,17 @@ if (isKeeperInvocation(process.env)) {
   await runWorker(JSON.parse(flags.get('worker')!) as WorkerConfig)
   process.exit(0)
 } else {
-  process.exit(await coordinate(flags))
+  const lockCode = await coordinate(flags)
+  // Then the store and the trees together: real checkouts with SIGKILLs (bench/checkout-stress.ts).
+  const checkoutCode = flags.has('no-checkout')
+    ? 0
+    : await runCheckoutChaos(
+        new Map([
+          ['procs', flags.get('checkout-procs') ?? '6'],
+          ['checkouts', flags.get('checkouts') ?? '150'],
+          ['trees', flags.get('trees') ?? '3'],
+          ['kill-rate', flags.get('kill-rate') ?? '0.15']
+        ])
+      )
+  process.exit(lockCode || checkoutCode)
 }

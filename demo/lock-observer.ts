@@ -1,77 +1,143 @@
 /**
- * Watches one lock file from the outside (polling, read-only) and records each tenure: whose
- * token appeared when, and when it was gone. The demo uses it to draw acquisition and release
- * times that do not depend on the action's own reporting, and to attribute the git server's
- * byte counter to the job holding the lock (fetches happen only under the lock).
+ * Watches one repository's lock directory from the outside (read-only polling) and records,
+ * per job (by the runner name in the lock records), when it joined the trees' queue, which tree
+ * it took and when, when it waited for and held the store lock, and when each lock was gone.
+ * Times come from the records themselves where they carry them (a waiter's record is written
+ * when it joins the queue, a lock's when it is taken), else from when this observer saw a
+ * change. Server bytes are attributed to the store lock's holder: the only git transfers of the
+ * demo's jobs (a push's exact commit, no ref lookup) are fetches into the store, and those run
+ * under the store lock, one at a time (§3.3).
  */
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
 import type { LockRecord } from '../src/lock/index.js'
+import { treeNumberOfLock, type RepoLayout } from '../src/repo/layout.js'
 
-export interface Tenure {
-  token: string
-  runnerName: string
-  /** Epoch ms from the record (when the holder created it). */
-  acquiredAt: number
-  /** Epoch ms when this observer first saw it. */
-  seenAt: number
-  /** Epoch ms when this observer saw it gone (or replaced). */
-  goneAt?: number
-  /** Server bytes sent while this tenure lasted. */
-  bytesServed: number
+export interface JobLocks {
+  runner: string
+  treeQueuedAt?: number
+  tree?: number
+  treeAt?: number
+  treeReleasedAt?: number
+  storeQueuedAt?: number
+  storeAt?: number
+  storeReleasedAt?: number
+  /** Store-lock tenures of this job and the server bytes sent during them. */
+  storeTenures: number
+  storeBytes: number
 }
 
 export interface LockObserver {
-  tenures: Tenure[]
-  /** Stops polling after one last look. */
-  stop(): Tenure[]
+  /** Stops after one last look; returns what each job did, and bytes sent outside any store tenure. */
+  stop(): { jobs: Map<string, JobLocks>; unattributedBytes: number }
 }
 
-export function observeLock(
-  lockFile: string,
-  bytesSent: () => number,
-  intervalMs = 5
-): LockObserver {
-  const tenures: Tenure[] = []
-  let current: (Tenure & { bytesAtStart: number }) | undefined
-  const close = (now: number): void => {
-    if (!current) return
-    const { bytesAtStart, ...tenure } = current
-    tenures.push({ ...tenure, goneAt: now, bytesServed: bytesSent() - bytesAtStart })
-    current = undefined
+interface Tenure {
+  token: string
+  runner: string
+  bytesAtStart: number
+}
+
+function readRecord(file: string): LockRecord | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as LockRecord
+  } catch {
+    return undefined // missing, or gone between listing and reading
   }
+}
+
+function list(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+  } catch {
+    return []
+  }
+}
+
+export function observeLocks(
+  layout: RepoLayout,
+  bytesSent: () => number,
+  intervalMs = 4
+): LockObserver {
+  const jobs = new Map<string, JobLocks>()
+  const held = new Map<string, Tenure>() // lock file → current tenure
+  const seenWaiters = new Set<string>()
+  let unattributedBytes = 0
+  let lastBytes = bytesSent()
+  const storeQueue = `${layout.storeLock}.queue`
+
+  const jobOf = (runner: string): JobLocks => {
+    let job = jobs.get(runner)
+    if (!job) {
+      job = { runner, storeTenures: 0, storeBytes: 0 }
+      jobs.set(runner, job)
+    }
+    return job
+  }
+
+  const lookAtQueue = (dir: string, store: boolean): void => {
+    for (const ticket of list(dir)) {
+      const record = readRecord(path.join(dir, ticket))
+      if (!record || seenWaiters.has(record.token)) continue
+      seenWaiters.add(record.token)
+      const job = jobOf(record.job.runnerName)
+      const joined = Date.parse(record.acquiredAt)
+      if (store) job.storeQueuedAt ??= joined
+      else job.treeQueuedAt ??= joined
+    }
+  }
+
   const look = (): void => {
     const now = Date.now()
-    let record: LockRecord | undefined
-    try {
-      record = JSON.parse(readFileSync(lockFile, 'utf8')) as LockRecord
-    } catch {
-      record = undefined // missing, or (never, by §2.2) half-written
-    }
-    if (record?.token === current?.token) return
-    close(now)
-    if (record) {
-      current = {
-        token: record.token,
-        runnerName: record.job.runnerName,
-        acquiredAt: Date.parse(record.acquiredAt),
-        seenAt: now,
-        bytesServed: 0,
-        bytesAtStart: bytesSent()
+    const bytes = bytesSent()
+    const storeHeld = held.get(layout.storeLock)
+    if (!storeHeld) unattributedBytes += bytes - lastBytes
+    lastBytes = bytes
+    lookAtQueue(layout.treeQueue, false)
+    lookAtQueue(storeQueue, true)
+    const locks = list(layout.locksDir)
+      .filter(name => name === 'store.lock' || treeNumberOfLock(name) !== undefined)
+      .map(name => path.join(layout.locksDir, name))
+    for (const file of new Set([...locks, ...held.keys()])) {
+      const record = readRecord(file)
+      const tenure = held.get(file)
+      if (tenure && record?.token === tenure.token) continue
+      if (tenure) {
+        end(file, tenure, now, bytes)
+        held.delete(file)
+      }
+      if (!record) continue
+      const job = jobOf(record.job.runnerName)
+      const takenAt = Date.parse(record.acquiredAt)
+      held.set(file, { token: record.token, runner: record.job.runnerName, bytesAtStart: bytes })
+      if (file === layout.storeLock) {
+        job.storeAt ??= takenAt
+        job.storeTenures++
+      } else {
+        job.tree = treeNumberOfLock(file)
+        job.treeAt = takenAt
       }
     }
   }
+
+  const end = (file: string, tenure: Tenure, now: number, bytes: number): void => {
+    const job = jobOf(tenure.runner)
+    if (file === layout.storeLock) {
+      job.storeReleasedAt = now
+      job.storeBytes += bytes - tenure.bytesAtStart
+    } else job.treeReleasedAt = now
+  }
+
   const timer = setInterval(look, intervalMs)
+  look()
   return {
-    tenures,
     stop() {
       clearInterval(timer)
       look()
-      if (current) {
-        const { bytesAtStart, ...tenure } = current
-        tenures.push({ ...tenure, bytesServed: bytesSent() - bytesAtStart })
-        current = undefined
-      }
-      return tenures
+      const now = Date.now()
+      for (const [file, tenure] of held) end(file, tenure, now, bytesSent())
+      held.clear()
+      return { jobs, unattributedBytes }
     }
   }
 }

@@ -4,13 +4,15 @@
 // `--action-dir DIR` builds a complete, separate copy of the action instead (DIR/action.yml +
 // DIR/dist/): benchmarks and parallel test runs use it so they never race the committed dist/.
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { sourceHash } from './source-hash.mjs'
 
 const entries = {
   main: 'src/bin/main.ts',
   post: 'src/bin/post.ts',
-  lock: 'src/bin/lock.ts'
+  lock: 'src/bin/lock.ts',
+  cli: 'src/bin/shared-checkout.ts'
 }
 
 const flag = process.argv.indexOf('--action-dir')
@@ -38,3 +40,6 @@ for (const [name, entry] of Object.entries(entries)) {
     { stdio: 'inherit' }
   )
 }
+
+// What these bundles were built from: the end-to-end tests refuse to test a stale dist/.
+writeFileSync(path.join(distDir, 'source-hash'), `${sourceHash()}\n`)

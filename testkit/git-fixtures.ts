@@ -253,3 +253,21 @@ export function addLfsFile(
   )
   return { oid, size: data.length, sha }
 }
+
+/**
+ * `count` files of `bytesEach` deterministic, incompressible-ish bytes under `bulk/`: repositories
+ * big enough that a test can tell a whole transfer from an incremental one.
+ */
+export function bulkFiles(count: number, bytesEach: number): Record<string, string> {
+  const files: Record<string, string> = {}
+  let block = 'seed'
+  for (let i = 0; i < count; i++) {
+    let text = ''
+    while (text.length < bytesEach) {
+      block = createHash('sha256').update(block).digest('hex')
+      text += block
+    }
+    files[`bulk/file-${i}.txt`] = text.slice(0, bytesEach) + '\n'
+  }
+  return files
+}

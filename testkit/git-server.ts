@@ -1,12 +1,13 @@
 /**
  * A real smart-HTTP git server for tests, demo and bench: Node's http server in front of
- * `git http-backend` (CGI), on 127.0.0.1 with a random port. It authenticates like GitHub
- * (Basic x-access-token:TOKEN), serves `/<owner>/<name>.git` and `/<owner>/<name>`
- * case-insensitively, counts bytes sent, records requests, can refuse or stall, and serves the
+ * `git http-backend` (CGI), on a loopback address (127.0.0.1 unless told) with a random port. It
+ * authenticates like GitHub (Basic x-access-token:TOKEN), serves `/<owner>/<name>.git` and
+ * `/<owner>/<name>` case-insensitively, allows partial clones like GitHub, counts bytes sent,
+ * records requests, can refuse, stall before answering or stop mid-response, and serves the
  * Git LFS batch API plus object downloads from `<bare>/lfs/objects/`.
  */
 import { spawn } from 'node:child_process'
-import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs'
+import { createReadStream, existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
@@ -16,6 +17,12 @@ export interface GitServerOptions {
   root: string
   /** The token clients must present; undefined = no auth required. */
   token?: string
+  /**
+   * Loopback address to listen on (default 127.0.0.1). Pair with the SSH test server:
+   * `startGitServer({ root, host: ssh.host })`, so `url` (the `github-server-url` of a test)
+   * names the host that SSH URLs are built from.
+   */
+  host?: string
 }
 
 export interface RecordedRequest {
@@ -30,7 +37,7 @@ export interface RecordedRequest {
 }
 
 export interface GitServer {
-  /** http://127.0.0.1:<port> (no trailing slash) */
+  /** http://<host>:<port> (no trailing slash) */
   url: string
   /** URL of a repository, GitHub style (no .git). */
   repoUrl(owner: string, name: string): string
@@ -40,8 +47,21 @@ export interface GitServer {
   resetCounters(): void
   /** Answer every request with 503 (and no retry-after) while on. */
   refuse(on: boolean): void
-  /** Hold every request without answering while on; releasing answers them normally. */
+  /**
+   * Hold every request that arrives while on, before reading it or sending anything (no status
+   * line, no headers): "the server never answers". git's http.lowSpeedLimit/lowSpeedTime fire
+   * on it. Turning it off answers the held requests normally.
+   */
   stall(on: boolean): void
+  /**
+   * "The server stops mid-transfer": every response whose body is longer than `bytes` sends
+   * its status, headers and first `bytes` body bytes, then holds the connection open without
+   * sending more (shorter responses, e.g. a ref advertisement, pass whole). With `bytes` a
+   * little below a pack's size, a fetch stops mid-pack and git's http.lowSpeedLimit/
+   * lowSpeedTime fire. `undefined` turns it off and sends the rest of the held responses.
+   * Applies to responses started while on; the record's bytesSent counts what was sent.
+   */
+  stallAfterBytes(bytes: number | undefined): void
   stop(): Promise<void>
 }
 
@@ -85,6 +105,9 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
   let refusing = false
   let stalling = false
   const stalled: (() => void)[] = []
+  let cutAfter: number | undefined
+  /** Sends the remainder of each response held by stallAfterBytes. */
+  const cut: (() => void)[] = []
   const expected = options.token
     ? Buffer.from(`x-access-token:${options.token}`).toString('base64')
     : undefined
@@ -138,10 +161,26 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
     const { authorized } = record
     const send = (status: number, headers: http.OutgoingHttpHeaders, body: Buffer): void => {
       record.status = status
-      record.bytesSent = body.length
-      total += body.length
       res.writeHead(status, headers)
-      res.end(body)
+      const count = (bytes: number): void => {
+        record.bytesSent += bytes
+        total += bytes
+      }
+      if (cutAfter === undefined || body.length <= cutAfter) {
+        count(body.length)
+        res.end(body)
+        return
+      }
+      const sent = cutAfter
+      count(sent)
+      res.write(body.subarray(0, sent))
+      let clientGone = false
+      res.once('close', () => (clientGone = true))
+      cut.push(() => {
+        if (clientGone) return
+        count(body.length - sent)
+        res.end(body.subarray(sent))
+      })
     }
     const body = await readBody(req)
     if (refusing) return send(503, { 'content-type': 'text/plain' }, Buffer.from('refusing\n'))
@@ -184,6 +223,10 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
       const file = lfsObjectPath(repo.bare, lfsObject[1])
       if (!existsSync(file)) return send(404, {}, Buffer.from('not found\n'))
       const size = statSync(file).size
+      if (cutAfter !== undefined) {
+        const type = { 'content-type': 'application/octet-stream', 'content-length': size }
+        return send(200, type, readFileSync(file))
+      }
       record.status = 200
       record.bytesSent = size
       total += size
@@ -210,6 +253,12 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
         GIT_CONFIG_NOSYSTEM: '1',
         GIT_CONFIG_GLOBAL: '/dev/null',
         PATH_INFO: repo.prefix + repo.rest,
+        // Like GitHub, whatever the repository's own config says (fixtures stay untouched).
+        GIT_CONFIG_COUNT: '2',
+        GIT_CONFIG_KEY_0: 'uploadpack.allowFilter',
+        GIT_CONFIG_VALUE_0: 'true',
+        GIT_CONFIG_KEY_1: 'uploadpack.allowAnySHA1InWant',
+        GIT_CONFIG_VALUE_1: 'true',
         QUERY_STRING: url.search.replace(/^\?/, ''),
         REQUEST_METHOD: req.method ?? 'GET',
         CONTENT_TYPE: req.headers['content-type'] ?? '',
@@ -232,9 +281,16 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
     })
   }
 
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const host = options.host ?? '127.0.0.1'
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
   const port = (server.address() as AddressInfo).port
-  baseUrl = `http://127.0.0.1:${port}`
+  baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
 
   return {
     url: baseUrl,
@@ -252,9 +308,15 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
       stalling = on
       if (!on) for (const go of stalled.splice(0)) go()
     },
+    stallAfterBytes: bytes => {
+      cutAfter = bytes
+      if (bytes === undefined) for (const rest of cut.splice(0)) rest()
+    },
     stop: () =>
       new Promise<void>(resolve => {
         stalling = false
+        cutAfter = undefined
+        cut.length = 0
         for (const go of stalled.splice(0)) go()
         server.close(() => resolve())
         server.closeAllConnections()

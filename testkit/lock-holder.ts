@@ -1,16 +1,18 @@
 /**
  * A process that takes the lock, for tests and benchmarks that need real separate processes.
- * Prints one JSON event per line on stdout: queued, log, acquired, marker, released, error.
- * SIGINT while waiting cancels through the AbortSignal (§2.8). Also the keeper entry for
+ * Prints one JSON event per line on stdout: queued, log, acquired, keeper-ready (job mode: or
+ * keeper-failed), marker, released, error. SIGINT or SIGTERM while waiting cancels through the
+ * AbortSignal (§2.8), and ends a --hold-ms -1 hold once held. Also the keeper entry for
  * job-mode tests: launched with the keeper env it just runs the keeper.
  *
  *   node --import tsx testkit/lock-holder.ts --path <lock> [--hold process|job] [--timeout S]
  *     [--lease MS] [--heartbeat MS] [--poll MS] [--report MS] [--abandoned MS]
  *     [--anchor-pid PID] [--marker-dir DIR] [--hold-ms MS (-1: until SIGTERM)] [--keep]
  *     [--job NAME] [--append FILE (appends the job name inside the critical section)]
+ *   A pool instead of --path: --pool-queue DIR --slots A,B,C (the marker is per slot then).
  */
 import { appendFileSync, closeSync, openSync, unlinkSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { acquireLock, isKeeperInvocation, releaseLock, runKeeper } from '../src/lock/index.js'
 import { forceLinklessFromEnv, refusedLinks } from './linkless.js'
@@ -39,11 +41,18 @@ const number = (value: string | undefined): number | undefined =>
 async function hold(): Promise<void> {
   const args = parseArgs(process.argv.slice(2))
   const lockPath = args.get('path')
-  if (!lockPath) throw new Error('--path is required')
+  const queueDir = args.get('pool-queue')
+  const slots = args.get('slots')?.split(',') ?? []
+  if (!lockPath && !queueDir) throw new Error('--path or --pool-queue is required')
+  // SIGINT/SIGTERM while waiting cancel (§2.8); once the lock is held they end the hold. Both
+  // are handled from the start: a signal sent the moment "acquired" is read must never meet
+  // the default action (killed without releasing).
   const abort = new AbortController()
-  process.on('SIGINT', () => abort.abort())
+  let stop: () => void = () => abort.abort()
+  process.on('SIGINT', () => stop())
+  process.on('SIGTERM', () => stop())
   const lock = await acquireLock({
-    lockPath,
+    ...(queueDir ? { pool: { queueDir, slots: () => slots } } : { lockPath: lockPath! }),
     holdFor: args.get('hold') === 'job' ? 'job' : 'process',
     timeoutSeconds: number(args.get('timeout')),
     leaseMs: number(args.get('lease')),
@@ -54,12 +63,20 @@ async function hold(): Promise<void> {
     jobAnchorPid: number(args.get('anchor-pid')),
     job: { job: args.get('job') ?? '', runId: '42', runnerName: 'test-runner' },
     keeperEntry: fileURLToPath(import.meta.url),
-    keeperExecArgv: ['--import', 'tsx'],
+    // Started the way this process was: through tsx, or as a bundle (testkit/lock-bundle.ts).
+    keeperExecArgv: process.execArgv,
     signal: abort.signal,
     log: line => emit('log', { line }),
     hooks: { onQueued: (ticket, position) => emit('queued', { ticket, position }) }
   })
+  let stopRequested = false
+  let wake = (): void => undefined
+  stop = () => {
+    stopRequested = true
+    wake()
+  }
   emit('acquired', {
+    lockPath: lock.lockPath,
     token: lock.token,
     waitedMs: lock.waitedMs,
     queuePosition: lock.queuePosition,
@@ -67,8 +84,18 @@ async function hold(): Promise<void> {
     keeperPid: lock.keeperPid,
     ...(linkless ? { refusedLinks: refusedLinks.count } : {})
   })
+  if (lock.keeperPid !== undefined) {
+    try {
+      await lock.keeperReady
+      emit('keeper-ready')
+    } catch (error) {
+      emit('keeper-failed', { message: (error as Error).message })
+    }
+  }
   const markerDir = args.get('marker-dir')
-  const marker = markerDir ? join(markerDir, 'inside') : undefined
+  const marker = markerDir
+    ? join(markerDir, queueDir ? `inside-${basename(lock.lockPath)}` : 'inside')
+    : undefined
   if (marker) {
     try {
       closeSync(openSync(marker, 'wx'))
@@ -81,12 +108,9 @@ async function hold(): Promise<void> {
   if (appendTo) appendFileSync(appendTo, `${args.get('job') ?? process.pid}\n`)
   const holdMs = number(args.get('hold-ms')) ?? 0
   if (holdMs < 0) {
-    process.removeAllListeners('SIGINT')
-    await new Promise<void>(resolve => {
-      process.on('SIGTERM', () => resolve())
-      process.on('SIGINT', () => resolve())
-      setInterval(() => undefined, 1 << 30)
-    })
+    const keepAlive = setInterval(() => undefined, 1 << 30)
+    if (!stopRequested) await new Promise<void>(resolve => (wake = resolve))
+    clearInterval(keepAlive)
   } else if (holdMs > 0) {
     await new Promise(resolve => setTimeout(resolve, holdMs))
   }

@@ -1,16 +1,28 @@
 /**
  * The lock as a stand-alone CLI (`dist/lock/index.js`, README "Troubleshooting"): what an
- * administrator or another CI system runs. The built bundle, real processes and signals.
+ * administrator or another CI system runs. Real processes and signals, run as one bundled
+ * file like the shipped one: with E2E_ACTION_DIR, that build's dist/lock/index.js; otherwise
+ * src/bin/lock.ts bundled afresh (CI checks separately that dist/ is the build of the source).
  */
-import { afterEach, beforeEach, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from '@jest/globals'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { ACTION_DIR, NODE_PATH } from '../../testkit/e2e.js'
+import { bundleForAnyUser, type LockBundle } from '../../testkit/lock-bundle.js'
 
-const CLI = path.join(ACTION_DIR, 'dist', 'lock', 'index.js')
+let CLI = ''
+let bundle: LockBundle | undefined
+beforeAll(() => {
+  if (process.env.E2E_ACTION_DIR) CLI = path.join(ACTION_DIR, 'dist', 'lock', 'index.js')
+  else {
+    bundle = bundleForAnyUser('src/bin/lock.ts', 'lock-cli')
+    CLI = bundle.file
+  }
+})
+afterAll(() => bundle?.remove())
 
 let dir: string
 let clone: string
@@ -48,7 +60,7 @@ function holdInBackground(): Promise<{ child: ChildProcess; acquired: Acquired }
   })
 }
 
-it('acquire (hold process) → status names the holder → a one-try acquire fails naming it → SIGINT releases', async () => {
+it('acquire (hold process) → status names the holder → a one-try acquire times out naming it (exit 3) → SIGINT releases', async () => {
   const { child, acquired } = await holdInBackground()
   // `<clone>.lock` beside the clone, the name plus `.lock` (never suffix replacement, §2).
   expect(acquired.lockFile).toBe(`${clone}.lock`)
@@ -58,10 +70,12 @@ it('acquire (hold process) → status names the holder → a one-try acquire fai
   expect(status).toMatchObject({ lockFile: `${clone}.lock`, held: true })
   expect(status.holder.token).toBe(acquired.token)
   expect(status.description).toMatch(/held for/)
+  // The lock file can be named directly too.
+  expect(JSON.parse(cli(['status', '--lock', `${clone}.lock`]).stdout).held).toBe(true)
 
   const second = cli(['acquire', '--path', clone, '--timeout', '0', '--hold', 'process'])
-  expect(second.status).toBe(1)
-  expect(second.stderr).toMatch(/held by/)
+  expect(second.status).toBe(3)
+  expect(second.stderr).toMatch(/Timed out .* held by/)
   expect(second.stderr).toContain(`${clone}.lock`)
 
   const exited = new Promise(resolve => child.once('exit', resolve))
@@ -82,8 +96,9 @@ it('acquire (hold job) outlives the CLI process; release with the wrong token fa
     `"${NODE_PATH}" "${CLI}" status --path "${clone}"`
   const result = spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: 60_000 })
   const lines = result.stdout.trim().split('\n')
-  const acquired = JSON.parse(lines[0]) as Acquired & { keeperPid: number }
+  const acquired = JSON.parse(lines[0]) as Acquired & { keeperPid: number; anchorPid: number }
   expect(acquired.keeperPid).toBeGreaterThan(0)
+  expect(acquired.anchorPid).toBeGreaterThan(1)
   // Still held after the acquiring process exited: the keeper holds it for the job.
   expect(JSON.parse(lines[1])).toMatchObject({ held: true, holder: { token: acquired.token } })
   expect(lines).toContain('wrong=1')
@@ -92,9 +107,65 @@ it('acquire (hold job) outlives the CLI process; release with the wrong token fa
   expect(JSON.parse(lines[lines.length - 1]).held).toBe(false)
 })
 
-it('refuses an unknown command with its usage', () => {
+it('hold job: once the shell that ran acquire exits, the keeper releases, and release says why', async () => {
+  // Two commands, so that bash does not exec the CLI in its place: bash is its parent.
+  const script = `"${NODE_PATH}" "${CLI}" acquire --path "${clone}"; echo "exit=$?" >&2`
+  const first = spawnSync('bash', ['-c', script], {
+    encoding: 'utf8',
+    timeout: 30_000
+  })
+  expect(first.stderr).toContain('exit=0')
+  const { token, keeperPid } = JSON.parse(first.stdout) as Acquired & { keeperPid: number }
+  // That shell has exited: the keeper notices within a second and releases.
+  const deadline = Date.now() + 10_000
+  while (existsSync(`${clone}.lock`) && Date.now() < deadline) {
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+  expect(existsSync(`${clone}.lock`)).toBe(false)
+  const release = cli(['release', '--path', clone, '--token', token])
+  expect(release.status).toBe(1)
+  expect(release.stderr).toContain(`lock release: ${clone}.lock is not held any more`)
+  expect(release.stderr).toMatch(/by default the shell that ran `lock acquire`/)
+  expect(keeperPid).toBeGreaterThan(0)
+})
+
+it('--help for the CLI and each command; acquire --help explains what --hold job is tied to', () => {
+  const main = cli(['--help'])
+  expect(main.status).toBe(0)
+  expect(main.stdout).toMatch(/^Usage: lock <command>/)
+  expect(main.stdout).toMatch(/Exit codes: 0 done; 1 failed/)
+  const acquire = cli(['acquire', '--help'])
+  expect(acquire.status).toBe(0)
+  expect(acquire.stdout).toMatch(/the PARENT of this command, i\.e\. the shell that ran it/)
+  for (const command of ['release', 'status']) {
+    const help = cli([command, '--help'])
+    expect(help.status).toBe(0)
+    expect(help.stdout).toMatch(new RegExp(`^Usage: lock ${command} `))
+  }
+  expect(existsSync(path.dirname(clone))).toBe(false)
+})
+
+it('bad flags fail at once with exit 2, naming the flag, the value and what is accepted', () => {
+  const started = Date.now()
+  const timeout = cli(['acquire', '--path', clone, '--timeout', 'abc'])
+  expect(timeout.status).toBe(2)
+  expect(timeout.stderr).toContain(
+    '--timeout "abc" is not valid: expected -1 (wait forever), 0 (try once) or a number of seconds'
+  )
+  expect(Date.now() - started).toBeLessThan(10_000)
+  const hold = cli(['acquire', '--path', clone, '--hold', 'forever'])
+  expect(hold.status).toBe(2)
+  expect(hold.stderr).toContain('--hold "forever" is not valid: expected job or process.')
+  const token = cli(['release', '--path', clone, '--token', 'abc'])
+  expect(token.status).toBe(2)
+  expect(token.stderr).toContain('--token "abc" is not valid')
+  // Nothing on disk changed.
+  expect(existsSync(path.dirname(clone))).toBe(false)
+})
+
+it('refuses an unknown command with its usage (exit 2)', () => {
   const result = cli(['grab', '--path', clone])
-  expect(result.status).toBe(1)
+  expect(result.status).toBe(2)
   expect(result.stderr).toMatch(/usage: lock acquire\|release\|status/)
   expect(existsSync(path.dirname(clone))).toBe(false)
 })

@@ -31,7 +31,15 @@ export interface ActionRun {
   ms: number
   outputs: Record<string, string>
   state: Record<string, string>
+  /** The job summary main wrote (its phase table). */
+  summary: string
   log: string
+}
+
+/** How the main and post processes are started (the warm-path breakdown traces them). */
+export interface ProcessOptions {
+  execArgv?: string[]
+  env?: Record<string, string>
 }
 
 /** The GITHUB_SHA/GITHUB_REF of a push, so the action's default ref is that exact commit. */
@@ -78,11 +86,15 @@ function baseEnv(context: ActionContext, push: PushEvent, files: string): NodeJS
 
 function runNode(
   script: string,
-  env: NodeJS.ProcessEnv
+  env: NodeJS.ProcessEnv,
+  options: ProcessOptions = {}
 ): Promise<{ code: number | null; ms: number; log: string }> {
   return new Promise((resolve, reject) => {
     const started = performance.now()
-    const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [...(options.execArgv ?? []), script], {
+      env: { ...env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     let log = ''
     child.stdout.setEncoding('utf8').on('data', (s: string) => (log += s))
     child.stderr.setEncoding('utf8').on('data', (s: string) => (log += s))
@@ -91,7 +103,7 @@ function runNode(
   })
 }
 
-function readFileCommand(file: string): Record<string, string> {
+export function readFileCommand(file: string): Record<string, string> {
   try {
     return parseKeyValueFile(readFileSync(file, 'utf8'))
   } catch {
@@ -102,21 +114,32 @@ function readFileCommand(file: string): Record<string, string> {
 /** One job's use of the action: main now, post later (with main's state), then cleanup. */
 export interface ActionJob {
   main: ActionRun
-  post(): Promise<ActionRun>
+  post(options?: ProcessOptions): Promise<ActionRun>
 }
 
-export async function runActionJob(
+/** A job's environment and workflow-command files, as the runner prepares them for a step. */
+export interface JobFiles {
+  dir: string
+  env: NodeJS.ProcessEnv
+  output: string
+  state: string
+  summary: string
+  remove(): void
+}
+
+export function prepareJobFiles(
   context: ActionContext,
   push: PushEvent,
-  inputs: Record<string, string> = {}
-): Promise<ActionJob> {
+  inputs: Record<string, string> = {},
+  job = 'bench'
+): JobFiles {
   mkdirSync(context.scratch, { recursive: true })
-  const files = mkdtempSync(path.join(context.scratch, 'job-'))
-  mkdirSync(path.join(files, 'workspace'))
-  for (const name of ['output', 'state', 'env', 'summary'])
-    writeFileSync(path.join(files, name), '')
+  const dir = mkdtempSync(path.join(context.scratch, 'job-'))
+  mkdirSync(path.join(dir, 'workspace'))
+  for (const name of ['output', 'state', 'env', 'summary']) writeFileSync(path.join(dir, name), '')
   const env = {
-    ...baseEnv(context, push, files),
+    ...baseEnv(context, push, dir),
+    GITHUB_JOB: job,
     ...inputEnv({
       repository: context.repository,
       token: context.token,
@@ -124,23 +147,57 @@ export async function runActionJob(
       ...inputs
     })
   }
-  const main = await runNode(path.join(context.actionDir, 'dist', 'main', 'index.js'), env)
-  const state = readFileCommand(path.join(files, 'state'))
+  return {
+    dir,
+    env,
+    output: path.join(dir, 'output'),
+    state: path.join(dir, 'state'),
+    summary: path.join(dir, 'summary'),
+    remove: () => rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+export async function runActionJob(
+  context: ActionContext,
+  push: PushEvent,
+  inputs: Record<string, string> = {},
+  mainOptions: ProcessOptions = {}
+): Promise<ActionJob> {
+  const job = prepareJobFiles(context, push, inputs)
+  const { env } = job
+  const main = await runNode(
+    path.join(context.actionDir, 'dist', 'main', 'index.js'),
+    env,
+    mainOptions
+  )
+  const state = readFileCommand(job.state)
   const mainRun: ActionRun = {
     exitCode: main.code,
     ms: main.ms,
-    outputs: readFileCommand(path.join(files, 'output')),
+    outputs: readFileCommand(job.output),
     state,
+    summary: readFileSync(job.summary, 'utf8'),
     log: main.log
   }
   return {
     main: mainRun,
-    async post() {
+    async post(postOptions = {}) {
       const postEnv: NodeJS.ProcessEnv = { ...env }
       for (const [name, value] of Object.entries(state)) postEnv[`STATE_${name}`] = value
-      const post = await runNode(path.join(context.actionDir, 'dist', 'post', 'index.js'), postEnv)
-      rmSync(files, { recursive: true, force: true })
-      return { exitCode: post.code, ms: post.ms, outputs: {}, state: {}, log: post.log }
+      const post = await runNode(
+        path.join(context.actionDir, 'dist', 'post', 'index.js'),
+        postEnv,
+        postOptions
+      )
+      job.remove()
+      return {
+        exitCode: post.code,
+        ms: post.ms,
+        outputs: {},
+        state: {},
+        summary: '',
+        log: post.log
+      }
     }
   }
 }
@@ -149,10 +206,11 @@ export async function runActionJob(
 export async function runActionMainAndPost(
   context: ActionContext,
   push: PushEvent,
-  inputs: Record<string, string> = {}
+  inputs: Record<string, string> = {},
+  options: { main?: ProcessOptions; post?: ProcessOptions } = {}
 ): Promise<{ main: ActionRun; post: ActionRun }> {
-  const job = await runActionJob(context, push, inputs)
-  const post = await job.post()
+  const job = await runActionJob(context, push, inputs, options.main)
+  const post = await job.post(options.post)
   for (const [name, run] of [
     ['main', job.main],
     ['post', post]

@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process'
 import { mkdir } from 'node:fs/promises'
 import { promisify } from 'node:util'
-import { gitAuthEnv } from '../../src/git/index.js'
+import { authHeaderEntry, withConfigEntries } from '../../src/git/env.js'
 
 const execFileAsync = promisify(execFile)
 
@@ -16,13 +16,11 @@ export interface Remote {
   home: string
 }
 
+/** The auth header scoped to the server, through GIT_CONFIG_* (as actions/checkout and the action). */
 export function remoteEnv(remote: Remote): NodeJS.ProcessEnv {
-  return gitAuthEnv({
-    serverUrl: remote.serverUrl,
-    token: remote.token,
-    safeDirectories: [],
-    baseEnv: { ...process.env, HOME: remote.home, GIT_CONFIG_NOSYSTEM: '1' }
-  })
+  return withConfigEntries({ ...process.env, HOME: remote.home, GIT_CONFIG_NOSYSTEM: '1' }, [
+    authHeaderEntry(remote.serverUrl, remote.token)
+  ])
 }
 
 export async function git(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
@@ -77,6 +75,11 @@ export async function fetchAndCheckout(clone: string, remote: Remote, sha: strin
   const env = remoteEnv(remote)
   await git(clone, ['fetch', '--quiet', 'origin'], env)
   await git(clone, ['checkout', '--quiet', '--force', '--detach', sha], env)
+}
+
+/** Raw `git checkout` of a commit the clone has (no fetch). */
+export async function rawCheckout(clone: string, sha: string, remote: Remote): Promise<void> {
+  await git(clone, ['checkout', '--quiet', '--force', '--detach', sha], remoteEnv(remote))
 }
 
 /** Raw `git clone` (full history unless depth is given). */

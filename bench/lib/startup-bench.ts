@@ -8,13 +8,21 @@ import { readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { timeNodeScript } from './action-process.js'
 import { sample, type Sample } from './measure.js'
-import { buildStartupVariants } from './startup-variants.js'
+import { buildStartupVariants, type StartupVariant } from './startup-variants.js'
+
+export interface VariantLoad {
+  startupBytes: number
+  totalBytes: number
+  load: Sample
+}
 
 export interface StartupResult {
   rounds: number
   nodeBaseline: Sample
   mainLoad: Sample
   postLoad: Sample
+  /** dist/lock/index.js --help: what starting a small bundle costs (a keeper or post of its own). */
+  lockCliLoad: Sample
   bundleBytes: {
     main: number
     mainEntry: number
@@ -22,8 +30,12 @@ export interface StartupResult {
     post: number
     lock: number
   }
-  lazyCache: { startupBytes: number; totalBytes: number; load: Sample }
-  eagerCache: { startupBytes: number; totalBytes: number; load: Sample }
+  lazyCache: VariantLoad
+  eagerCache: VariantLoad
+  /** Main and post built without @actions/core's OIDC client (undici): what it would save. */
+  leanMain: VariantLoad
+  post: VariantLoad
+  leanPost: VariantLoad
 }
 
 /** Makes main stop right after reading its inputs (SPEC §1: malformed input → error). */
@@ -39,37 +51,54 @@ function dirBytes(
   return out
 }
 
+function load(variant: StartupVariant, times: number[]): VariantLoad {
+  return { startupBytes: variant.startupBytes, totalBytes: variant.totalBytes, load: sample(times) }
+}
+
 export async function runStartupBench(
   actionDir: string,
   options: { rounds: number; log: (line: string) => void }
 ): Promise<StartupResult> {
   const { rounds, log } = options
-  log(`start-up overhead × ${rounds} (node -e '', main/post bundles, lazy vs eager cache) ...`)
+  log(`start-up overhead × ${rounds} (node -e '', main/post/lock bundles, lazy vs eager cache) ...`)
   const dist = path.join(actionDir, 'dist')
   const mainJs = path.join(dist, 'main', 'index.js')
   const postJs = path.join(dist, 'post', 'index.js')
+  const lockJs = path.join(dist, 'lock', 'index.js')
   const variants = await buildStartupVariants()
   try {
     const times = {
       node: [] as number[],
       main: [] as number[],
       post: [] as number[],
+      lock: [] as number[],
       lazy: [] as number[],
-      eager: [] as number[]
+      eager: [] as number[],
+      lean: [] as number[],
+      post2: [] as number[],
+      leanPost: [] as number[]
     }
     // One unmeasured round warms the page cache for every file.
     for (let round = -1; round < rounds; round++) {
       const node = await timeNodeScript(['-e', ''])
       const main = await timeNodeScript([mainJs], FAST_EXIT_MAIN)
       const post = await timeNodeScript([postJs])
+      const lock = await timeNodeScript([lockJs, '--help'])
       const lazy = await timeNodeScript([variants.lazy.entry], FAST_EXIT_MAIN)
       const eager = await timeNodeScript([variants.eager.entry], FAST_EXIT_MAIN)
+      const lean = await timeNodeScript([variants.lean.entry], FAST_EXIT_MAIN)
+      const post2 = await timeNodeScript([variants.post.entry])
+      const leanPost = await timeNodeScript([variants.leanPost.entry])
       if (round < 0) continue
       times.node.push(node)
       times.main.push(main)
       times.post.push(post)
+      times.lock.push(lock)
       times.lazy.push(lazy)
       times.eager.push(eager)
+      times.lean.push(lean)
+      times.post2.push(post2)
+      times.leanPost.push(leanPost)
     }
     const mainFiles = dirBytes(path.join(dist, 'main'), n => n.endsWith('.js'))
     const { 'index.js': mainEntry, ...mainChunks } = mainFiles
@@ -78,23 +107,19 @@ export async function runStartupBench(
       nodeBaseline: sample(times.node),
       mainLoad: sample(times.main),
       postLoad: sample(times.post),
+      lockCliLoad: sample(times.lock),
       bundleBytes: {
         main: Object.values(mainFiles).reduce((a, b) => a + b, 0),
         mainEntry,
         mainChunks,
         post: statSync(postJs).size,
-        lock: statSync(path.join(dist, 'lock', 'index.js')).size
+        lock: statSync(lockJs).size
       },
-      lazyCache: {
-        startupBytes: variants.lazy.startupBytes,
-        totalBytes: variants.lazy.totalBytes,
-        load: sample(times.lazy)
-      },
-      eagerCache: {
-        startupBytes: variants.eager.startupBytes,
-        totalBytes: variants.eager.totalBytes,
-        load: sample(times.eager)
-      }
+      lazyCache: load(variants.lazy, times.lazy),
+      eagerCache: load(variants.eager, times.eager),
+      leanMain: load(variants.lean, times.lean),
+      post: load(variants.post, times.post2),
+      leanPost: load(variants.leanPost, times.leanPost)
     }
   } finally {
     variants.remove()

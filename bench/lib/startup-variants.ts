@@ -25,16 +25,53 @@ export interface StartupVariant {
 export interface StartupVariants {
   lazy: StartupVariant
   eager: StartupVariant
+  /** `lazy` with @actions/core's OIDC client (and so @actions/http-client and undici) left out. */
+  lean: StartupVariant
+  /** src/bin/post.ts as shipped, and without the OIDC client. */
+  post: StartupVariant
+  leanPost: StartupVariant
   remove(): void
+}
+
+/**
+ * @actions/core imports its OIDC client (getIDToken) statically, and with it @actions/http-client
+ * and undici — about three quarters of what main loads at start-up — though the action never
+ * asks for an OIDC token. The stub stands in for that one module, to measure what leaving it out
+ * would save.
+ */
+const STUB_OIDC = {
+  name: 'stub-oidc',
+  setup(build: {
+    onResolve(
+      options: { filter: RegExp },
+      callback: (args: { importer: string }) => { path: string; namespace: string } | undefined
+    ): void
+    onLoad(
+      options: { filter: RegExp; namespace: string },
+      callback: () => { contents: string; loader: 'js' }
+    ): void
+  }): void {
+    build.onResolve({ filter: /oidc-utils\.js$/ }, args =>
+      args.importer.includes(`${path.sep}@actions${path.sep}core${path.sep}`)
+        ? { path: 'oidc-utils', namespace: 'stub-oidc' }
+        : undefined
+    )
+    build.onLoad({ filter: /.*/, namespace: 'stub-oidc' }, () => ({
+      contents:
+        "export class OidcClient { static async getIDToken() { throw new Error('left out of this build') } }",
+      loader: 'js'
+    }))
+  }
 }
 
 // CommonJS dependencies (@actions/*) call require() for Node built-ins.
 const REQUIRE_SHIM =
   "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);"
 
-async function build(entry: string, outdir: string): Promise<void> {
+async function build(entry: string, outdir: string, lean = false): Promise<void> {
   const { build: esbuild } = await import('esbuild')
   await esbuild({
+    plugins: lean ? [STUB_OIDC] : [],
     entryPoints: { main: entry },
     bundle: true,
     splitting: true,
@@ -82,9 +119,18 @@ export async function buildStartupVariants(): Promise<StartupVariants> {
       `import ${JSON.stringify(path.join(REPO_ROOT, 'src', 'bin', 'main.ts'))}\n`
   )
   await build(eagerEntry, eagerDir)
+  const leanDir = path.join(dir, 'lean')
+  await build(path.join(REPO_ROOT, 'src', 'bin', 'main.ts'), leanDir, true)
+  const postDir = path.join(dir, 'post')
+  await build(path.join(REPO_ROOT, 'src', 'bin', 'post.ts'), postDir)
+  const leanPostDir = path.join(dir, 'lean-post')
+  await build(path.join(REPO_ROOT, 'src', 'bin', 'post.ts'), leanPostDir, true)
   return {
     lazy: sizes(lazyDir),
     eager: sizes(eagerDir),
+    lean: sizes(leanDir),
+    post: sizes(postDir),
+    leanPost: sizes(leanPostDir),
     remove: () => rmSync(dir, { recursive: true, force: true })
   }
 }

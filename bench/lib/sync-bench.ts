@@ -1,24 +1,33 @@
 /**
  * SPEC §5 sync figures, every variant in the same process and interleaved per repetition so
  * drift on a shared machine hits all of them alike:
- *   cold        the action on an empty root (cache off) vs raw `git clone`, full history and
- *               depth 1;
- *   warm        the action on an up-to-date shared clone vs actions/checkout's commands in a
- *               fresh workspace (depth 1) vs raw `git fetch` + `git checkout` in a clone;
+ *   warm        commit in the store, the tree exists (at that commit): the action vs
+ *               actions/checkout's commands into a fresh workspace (depth 1) vs raw
+ *               `git fetch` + `git checkout` in a kept clone;
  *   incremental the same after upstream advanced by N commits (real history: the upstream
- *               branch starts N×reps commits back and moves forward N per repetition).
- * The action is measured three ways: its main step as a process (node start + bundle + lock
- * + sync), main + post (what a job pays), and syncSharedClone in-process (the git work alone).
+ *               branch starts N×reps commits back and moves forward N per repetition);
+ *   moved       a tree at commit X checked out at a commit D first-parent commits away (both in
+ *               the store) vs raw `git checkout` in a kept clone, back and forth;
+ *   cold        empty root: the store created + a tree checked out vs raw `git clone`, full
+ *               history and depth 1.
+ * The action is measured as a runner runs it — main and post as processes — and in-process
+ * (bench/lib/in-process.ts: the same flow without node start, bundle load, keeper and post).
  */
 import { execFile } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { promisify } from 'node:util'
-import { syncSharedClone, type SyncRequest } from '../../src/git/index.js'
-import { memoryLogger } from '../../src/logger.js'
-import { runActionMainAndPost } from './action-process.js'
-import { checkoutActionStyle, fetchAndCheckout, git, rawClone, remoteEnv } from './git-baselines.js'
+import { runActionMainAndPost, type ActionContext } from './action-process.js'
+import {
+  checkoutActionStyle,
+  fetchAndCheckout,
+  git,
+  rawCheckout,
+  rawClone,
+  remoteEnv
+} from './git-baselines.js'
+import { inProcessCheckout } from './in-process.js'
 import { sample, type Sample } from './measure.js'
 import type { BenchWorld } from './world.js'
 
@@ -30,90 +39,143 @@ export interface VariantFigures {
   bytes: Sample
 }
 
-export interface ColdResult {
-  reps: number
-  actionMain: VariantFigures
-  actionMainPost: Sample
-  rawClone: VariantFigures
-  /** fetch-depth 1 vs `git clone --depth=1`. */
-  shallow: { actionMain: VariantFigures; rawClone: VariantFigures }
+export interface PhaseFigure {
+  name: string
+  ms: Sample
 }
 
-export interface SyncScenarioResult {
+export interface ActionFigures {
+  main: VariantFigures
+  post: Sample
+  mainPost: Sample
+  /** The phase table of main's job summary, median per phase. */
+  phases: PhaseFigure[]
+}
+
+export interface ScenarioResult {
   reps: number
-  actionMain: VariantFigures
-  actionMainPost: Sample
-  /** Main with `hold-lock: sync` (no keeper process; lock released at the end of main). */
-  actionMainHoldSync?: Sample
-  syncOnly: VariantFigures
+  action: ActionFigures
+  inProcess: VariantFigures
   checkoutStyle: VariantFigures
   rawFetchCheckout: VariantFigures
 }
 
-export interface IncrementalResult extends SyncScenarioResult {
-  commitsPerStep: number
+export interface MovedResult {
+  reps: number
+  distance: number
+  /** Files that differ between the two commits. */
+  changedFiles: number
+  action: ActionFigures
+  inProcess: VariantFigures
+  rawCheckout: VariantFigures
+}
+
+export interface ColdResult {
+  reps: number
+  action: ActionFigures
+  rawClone: VariantFigures
+  /** fetch-depth 1 vs `git clone --depth=1`. */
+  shallow: { action: ActionFigures; rawClone: VariantFigures }
 }
 
 export interface SyncBenchResult {
+  warm: ScenarioResult
+  incremental?: ScenarioResult & { commitsPerStep: number }
+  moved?: MovedResult
   cold: ColdResult
-  warm: SyncScenarioResult
-  incremental?: IncrementalResult
   skipped: string[]
 }
 
-/** Collects ms + server bytes per variant. */
+/** The warm world the breakdown continues on. */
+export interface WarmState {
+  context: ActionContext
+  sha: string
+}
+
+/** "268 ms" / "1.2 s" / "1m05s" of the summary's phase table → ms. */
+export function parseDuration(text: string): number | undefined {
+  const ms = /^(\d+) ms$/.exec(text)
+  if (ms) return Number(ms[1])
+  const s = /^([\d.]+) s$/.exec(text)
+  if (s) return Number(s[1]) * 1000
+  const m = /^(\d+)m(\d\d)s$/.exec(text)
+  if (m) return (Number(m[1]) * 60 + Number(m[2])) * 1000
+  return undefined
+}
+
+/** The `| Phase | Time |` table of the action's job summary. Pure. */
+export function summaryPhases(summary: string): { name: string; ms: number }[] {
+  const lines = summary.split('\n')
+  const header = lines.findIndex(line => line.trim() === '| Phase | Time |')
+  if (header < 0) return []
+  const phases: { name: string; ms: number }[] = []
+  for (const line of lines.slice(header + 2)) {
+    const match = /^\| (.+?) \| (.+?) \|$/.exec(line.trim())
+    if (!match) break
+    const ms = parseDuration(match[2])
+    if (ms !== undefined) phases.push({ name: match[1].replace(/\\\|/g, '|'), ms })
+  }
+  return phases
+}
+
+/** Collects ms + server bytes per variant, and the action's phase tables. */
 class Recorder {
   private readonly ms = new Map<string, number[]>()
   private readonly bytes = new Map<string, number[]>()
+  private readonly phases = new Map<string, Map<string, number[]>>()
   constructor(private readonly world: BenchWorld) {}
 
-  async time(name: string, work: () => Promise<unknown>): Promise<number> {
+  async time(name: string, work: () => Promise<unknown>): Promise<void> {
     const bytesBefore = this.world.server.totalBytesSent()
     const started = performance.now()
     await work()
-    const ms = performance.now() - started
-    this.push(this.ms, name, ms)
+    this.push(this.ms, name, performance.now() - started)
     this.push(this.bytes, name, this.world.server.totalBytesSent() - bytesBefore)
-    return ms
   }
 
-  /**
-   * The action: `work` runs main + post and returns main's own time. Records main alone as
-   * 'actionMain' (with the server bytes) and main + post as 'actionMainPost'.
-   */
-  async timeAction(work: () => Promise<number>, prefix = 'action'): Promise<void> {
+  /** The action as a runner runs it: main, then post at once; checks the commit. */
+  async action(
+    name: string,
+    context: ActionContext,
+    sha: string,
+    inputs: Record<string, string> = {}
+  ): Promise<void> {
     const bytesBefore = this.world.server.totalBytesSent()
     const started = performance.now()
-    const mainMs = await work()
-    this.push(this.ms, `${prefix}MainPost`, performance.now() - started)
-    this.push(this.ms, `${prefix}Main`, mainMs)
-    this.push(this.bytes, `${prefix}Main`, this.world.server.totalBytesSent() - bytesBefore)
-  }
-
-  record(name: string, ms: number): void {
-    this.push(this.ms, name, ms)
-  }
-
-  has(name: string): boolean {
-    return this.ms.has(name)
+    const run = await runActionMainAndPost(context, this.world.push(sha), inputs)
+    this.push(this.ms, `${name}.mainPost`, performance.now() - started)
+    if (run.main.outputs.commit !== sha)
+      throw new Error(
+        `bench: ${name}: the action checked out ${run.main.outputs.commit}, not ${sha}`
+      )
+    this.push(this.ms, `${name}.main`, run.main.ms)
+    this.push(this.ms, `${name}.post`, run.post.ms)
+    this.push(this.bytes, `${name}.main`, this.world.server.totalBytesSent() - bytesBefore)
+    const table = this.phases.get(name) ?? new Map<string, number[]>()
+    for (const phase of summaryPhases(run.main.summary))
+      table.set(phase.name, [...(table.get(phase.name) ?? []), phase.ms])
+    this.phases.set(name, table)
   }
 
   figures(name: string): VariantFigures {
     return { ms: sample(this.ms.get(name) ?? []), bytes: sample(this.bytes.get(name) ?? []) }
   }
 
-  sample(name: string): Sample {
-    return sample(this.ms.get(name) ?? [])
+  actionFigures(name: string): ActionFigures {
+    return {
+      main: this.figures(`${name}.main`),
+      post: sample(this.ms.get(`${name}.post`) ?? []),
+      mainPost: sample(this.ms.get(`${name}.mainPost`) ?? []),
+      phases: [...(this.phases.get(name) ?? new Map<string, number[]>())].map(([phase, ms]) => ({
+        name: phase,
+        ms: sample(ms)
+      }))
+    }
   }
 
   private push(map: Map<string, number[]>, name: string, value: number): void {
     map.set(name, [...(map.get(name) ?? []), value])
   }
-}
-
-async function revParse(cwd: string, rev: string): Promise<string> {
-  const { stdout } = await execFileAsync('git', ['rev-parse', rev], { cwd })
-  return stdout.trim()
 }
 
 /** First-parent commits of the branch, oldest first. */
@@ -125,11 +187,24 @@ async function firstParentHistory(upstream: string, tip: string): Promise<string
   return stdout.trim().split('\n')
 }
 
+async function changedFiles(upstream: string, a: string, b: string): Promise<number> {
+  const { stdout } = await execFileAsync('git', ['diff', '--name-only', a, b], {
+    cwd: upstream,
+    maxBuffer: 64 << 20
+  })
+  return stdout.trim() === '' ? 0 : stdout.trim().split('\n').length
+}
+
 export interface SyncBenchOptions {
   reps: number
+  coldReps: number
   /** Upstream advance per incremental repetition (SPEC §5 "N commits"). */
   increment: number
+  /** How far the "moved" tree jumps (issue 12.8: 200 commits). */
+  distance: number
   log: (line: string) => void
+  /** Runs on the warm machine after the warm repetitions (the warm-path breakdown). */
+  onWarm?: (warm: WarmState) => Promise<void>
 }
 
 export async function runSyncBench(
@@ -138,31 +213,106 @@ export async function runSyncBench(
 ): Promise<SyncBenchResult> {
   const { reps, log } = options
   const skipped: string[] = []
-  const tip = await revParse(world.upstream, `refs/heads/${world.branch}`)
+  const tip = await git(world.upstream, ['rev-parse', `refs/heads/${world.branch}`], process.env)
   const history = await firstParentHistory(world.upstream, tip)
-  let increment = Math.min(options.increment, Math.floor((history.length - 1) / reps))
+  let increment = Math.min(options.increment, Math.floor((history.length - 1) / (reps + 1)))
   if (increment < options.increment)
     skipped.push(
       `incremental: the branch has ${history.length} first-parent commits, so steps of ${increment} instead of ${options.increment}`
     )
   if (increment < 1) increment = 0
-  // Cold and warm use the starting point of the incremental walk; the walk ends at the tip.
+  // Warm and cold use the starting point of the incremental walk; the walk ends at the tip.
   const startIndex = history.length - 1 - increment * reps
   const start = history[startIndex]
   await world.setBranch(start)
 
-  // ---- cold clone -----------------------------------------------------------------------
-  log(`cold clone × ${reps} (action with an empty root vs raw git clone; full and depth 1) ...`)
+  // ---- the kept clones: the action's machine, the in-process machine, a raw clone --------
+  log('setting up the warm machine (the action creates the store and tree 1), a raw clone ...')
+  const context = world.action(world.freshDir('shared-root'))
+  await runActionMainAndPost(context, world.push(start), { cache: 'false' })
+  const inProcessRoot = world.freshDir('in-process-root')
+  await inProcessCheckout(world, inProcessRoot, start)
+  const rawDir = path.join(world.freshDir('raw'), 'repo')
+  await rawClone(rawDir, world.remote)
+  await rawCheckout(rawDir, start, world.remote)
+
+  const scenario = async (recorder: Recorder, sha: string): Promise<void> => {
+    await recorder.action('action', context, sha)
+    await recorder.time('inProcess', () => inProcessCheckout(world, inProcessRoot, sha))
+    const workspace = world.freshDir('checkout-style')
+    await recorder.time('checkoutStyle', () =>
+      checkoutActionStyle(workspace, world.remote, sha, world.branch)
+    )
+    if ((await git(workspace, ['rev-parse', 'HEAD'], remoteEnv(world.remote))) !== sha)
+      throw new Error(`bench: the checkout-style workspace is not at ${sha}`)
+    await rm(workspace, { recursive: true, force: true })
+    await recorder.time('rawFetchCheckout', () => fetchAndCheckout(rawDir, world.remote, sha))
+  }
+  const scenarioFigures = (recorder: Recorder): ScenarioResult => ({
+    reps,
+    action: recorder.actionFigures('action'),
+    inProcess: recorder.figures('inProcess'),
+    checkoutStyle: recorder.figures('checkoutStyle'),
+    rawFetchCheckout: recorder.figures('rawFetchCheckout')
+  })
+
+  // ---- warm ---------------------------------------------------------------------------------
+  log(`warm × ${reps} (commit in the store, tree exists) ...`)
+  const warm = new Recorder(world)
+  for (let rep = 0; rep < reps; rep++) await scenario(warm, start)
+  await options.onWarm?.({ context, sha: start })
+
+  // ---- moved: a tree at X checked out at a commit `distance` first-parent commits away ----
+  let moved: MovedResult | undefined
+  const distance = options.distance
+  if (startIndex >= distance) {
+    const far = history[startIndex - distance]
+    const changed = await changedFiles(world.upstream, far, start)
+    log(`tree moved ${distance} commits (${changed} files differ) × ${reps}, back and forth ...`)
+    const recorder = new Recorder(world)
+    for (let rep = 0; rep < reps; rep++) {
+      const target = rep % 2 === 0 ? far : start
+      await recorder.action('action', context, target)
+      await recorder.time('inProcess', () => inProcessCheckout(world, inProcessRoot, target))
+      await recorder.time('rawCheckout', () => rawCheckout(rawDir, target, world.remote))
+    }
+    // Every machine back at `start` for what follows.
+    if (reps % 2 === 1) {
+      await runActionMainAndPost(context, world.push(start))
+      await inProcessCheckout(world, inProcessRoot, start)
+      await rawCheckout(rawDir, start, world.remote)
+    }
+    moved = {
+      reps,
+      distance,
+      changedFiles: changed,
+      action: recorder.actionFigures('action'),
+      inProcess: recorder.figures('inProcess'),
+      rawCheckout: recorder.figures('rawCheckout')
+    }
+  } else skipped.push(`moved: the branch has fewer than ${distance} commits before the start`)
+
+  // ---- incremental --------------------------------------------------------------------------
+  let incremental: (ScenarioResult & { commitsPerStep: number }) | undefined
+  if (increment > 0) {
+    log(`incremental × ${reps} (upstream +${increment} commits each time) ...`)
+    const recorder = new Recorder(world)
+    for (let rep = 1; rep <= reps; rep++) {
+      const sha = history[startIndex + rep * increment]
+      await world.setBranch(sha)
+      await scenario(recorder, sha)
+    }
+    incremental = { commitsPerStep: increment, ...scenarioFigures(recorder) }
+  } else skipped.push('incremental: not enough history')
+  await world.setBranch(start)
+
+  // ---- cold: the store created + a tree checked out -----------------------------------------
+  const coldReps = options.coldReps
+  log(`cold × ${coldReps} (empty root vs raw git clone; full history and depth 1) ...`)
   const cold = new Recorder(world)
-  for (let rep = 0; rep < reps; rep++) {
+  for (let rep = 0; rep < coldReps; rep++) {
     const root = world.freshDir('cold-root')
-    const context = world.action(root)
-    await cold.timeAction(async () => {
-      const run = await runActionMainAndPost(context, world.push(start), { cache: 'false' })
-      if (run.main.outputs.commit !== start || run.main.outputs.cloned !== 'true')
-        throw new Error(`bench: cold action run did not clone ${start}: ${run.main.log}`)
-      return run.main.ms
-    })
+    await cold.action('full', world.action(root), start, { cache: 'false' })
     await rm(root, { recursive: true, force: true })
 
     const dest = path.join(world.freshDir('cold-raw'), 'repo')
@@ -170,15 +320,10 @@ export async function runSyncBench(
     await rm(path.dirname(dest), { recursive: true, force: true })
 
     const shallowRoot = world.freshDir('cold-shallow-root')
-    await cold.timeAction(async () => {
-      const run = await runActionMainAndPost(world.action(shallowRoot), world.push(start), {
-        cache: 'false',
-        'fetch-depth': '1'
-      })
-      if (run.main.outputs.commit !== start)
-        throw new Error(`bench: shallow action run did not check out ${start}: ${run.main.log}`)
-      return run.main.ms
-    }, 'shallow')
+    await cold.action('shallow', world.action(shallowRoot), start, {
+      cache: 'false',
+      'fetch-depth': '1'
+    })
     await rm(shallowRoot, { recursive: true, force: true })
 
     const shallowDest = path.join(world.freshDir('cold-raw-shallow'), 'repo')
@@ -186,109 +331,16 @@ export async function runSyncBench(
     await rm(path.dirname(shallowDest), { recursive: true, force: true })
   }
 
-  // ---- persistent clones for warm / incremental ------------------------------------------
-  const actionRoot = world.freshDir('shared-root')
-  const actionContext = world.action(actionRoot)
-  await runActionMainAndPost(actionContext, world.push(start), { cache: 'false' })
-  const syncRoot = world.freshDir('sync-root')
-  const syncRequest = (commit: string): SyncRequest => ({
-    clonePath: path.join(syncRoot, 'clone'),
-    remoteUrl: world.remote.url,
-    serverUrl: world.remote.serverUrl,
-    token: world.remote.token,
-    ref: `refs/heads/${world.branch}`,
-    commit,
-    fetchDepth: 0,
-    fetchTags: false,
-    clean: true,
-    submodules: false,
-    lfs: false,
-    env: { ...process.env, HOME: world.remote.home }
-  })
-  await syncSharedClone(syncRequest(start), memoryLogger())
-  const rawDir = path.join(world.freshDir('raw'), 'repo')
-  await rawClone(rawDir, world.remote)
-
-  const scenario = async (
-    name: string,
-    sha: string,
-    recorder: Recorder,
-    before: () => Promise<void> = async () => {}
-  ): Promise<void> => {
-    await before()
-    await recorder.timeAction(async () => {
-      const run = await runActionMainAndPost(actionContext, world.push(sha))
-      if (run.main.outputs.commit !== sha)
-        throw new Error(`bench: ${name}: action checked out ${run.main.outputs.commit}, not ${sha}`)
-      return run.main.ms
-    })
-
-    if (name === 'warm') {
-      // Same work without the keeper process that `hold-lock: job` starts (its start-up cost).
-      const run = await runActionMainAndPost(actionContext, world.push(sha), {
-        'hold-lock': 'sync'
-      })
-      recorder.record('actionMainHoldSync', run.main.ms)
-    }
-
-    await recorder.time('syncOnly', async () => {
-      const result = await syncSharedClone(syncRequest(sha), memoryLogger())
-      if (result.commit !== sha) throw new Error(`bench: ${name}: sync gave ${result.commit}`)
-    })
-
-    const workspace = world.freshDir('checkout-style')
-    await recorder.time('checkoutStyle', () =>
-      checkoutActionStyle(workspace, world.remote, sha, world.branch)
-    )
-    if ((await git(workspace, ['rev-parse', 'HEAD'], remoteEnv(world.remote))) !== sha)
-      throw new Error(`bench: ${name}: checkout-style workspace is not at ${sha}`)
-    await rm(workspace, { recursive: true, force: true })
-
-    await recorder.time('rawFetchCheckout', () => fetchAndCheckout(rawDir, world.remote, sha))
-  }
-
-  log(`warm sync × ${reps} (clone up to date) ...`)
-  const warm = new Recorder(world)
-  for (let rep = 0; rep < reps; rep++) await scenario('warm', start, warm)
-
-  let incremental: IncrementalResult | undefined
-  if (increment > 0) {
-    log(`incremental sync × ${reps} (upstream +${increment} commits each time) ...`)
-    const inc = new Recorder(world)
-    for (let rep = 1; rep <= reps; rep++) {
-      const sha = history[startIndex + rep * increment]
-      await scenario('incremental', sha, inc, () => world.setBranch(sha))
-    }
-    incremental = { commitsPerStep: increment, ...scenarioFigures(inc, reps) }
-  } else skipped.push('incremental: not enough history')
-
   return {
-    cold: {
-      reps,
-      actionMain: cold.figures('actionMain'),
-      actionMainPost: cold.sample('actionMainPost'),
-      rawClone: cold.figures('rawClone'),
-      shallow: {
-        actionMain: cold.figures('shallowMain'),
-        rawClone: cold.figures('rawShallowClone')
-      }
-    },
-    warm: scenarioFigures(warm, reps),
+    warm: scenarioFigures(warm),
     incremental,
+    moved,
+    cold: {
+      reps: coldReps,
+      action: cold.actionFigures('full'),
+      rawClone: cold.figures('rawClone'),
+      shallow: { action: cold.actionFigures('shallow'), rawClone: cold.figures('rawShallowClone') }
+    },
     skipped
-  }
-}
-
-function scenarioFigures(recorder: Recorder, reps: number): SyncScenarioResult {
-  return {
-    reps,
-    actionMain: recorder.figures('actionMain'),
-    actionMainPost: recorder.sample('actionMainPost'),
-    actionMainHoldSync: recorder.has('actionMainHoldSync')
-      ? recorder.sample('actionMainHoldSync')
-      : undefined,
-    syncOnly: recorder.figures('syncOnly'),
-    checkoutStyle: recorder.figures('checkoutStyle'),
-    rawFetchCheckout: recorder.figures('rawFetchCheckout')
   }
 }

@@ -20,6 +20,8 @@ export const NAME = 'big'
 
 export interface BenchWorld {
   actionDir: string
+  /** `owner/name` of the benchmark repository. */
+  repository: string
   server: GitServer
   remote: Remote
   /** The bare repository the server serves. */
@@ -50,6 +52,7 @@ export async function createBenchWorld(repo: PreparedRepo, actionDir: string): P
   const remote: Remote = { url: server.repoUrl(OWNER, NAME), serverUrl: server.url, token, home }
   return {
     actionDir,
+    repository: `${OWNER}/${NAME}`,
     server,
     remote,
     upstream,

@@ -7,86 +7,105 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _lock_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(688);
+/* harmony import */ var _lock_cli_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(337);
+/* harmony import */ var _lock_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(451);
 /**
- * The lock as a stand-alone CLI, usable from any CI script:
- *   lock acquire --path <clone> [--timeout S] [--hold job|process]
- *       job (default): prints {"token","lockFile",...} and exits; a keeper holds the lock until
- *         `release`, or until the calling shell (the job anchor) exits.
- *       process: prints the same, then holds the lock until SIGINT/SIGTERM and releases it.
- *   lock release --path <clone> --token T
- *   lock status --path <clone>
+ * The lock as a stand-alone CLI, usable from any CI script (`lock --help`; flags, help texts and
+ * exit codes: src/lock/cli.ts):
+ *   lock acquire (--path <clone> | --lock <file>) [--timeout S] [--hold job|process] [--anchor-pid PID]
+ *   lock release (--path <clone> | --lock <file>) --token T
+ *   lock status  (--path <clone> | --lock <file>)
  */
 
 
-function option(args, name) {
-    const index = args.indexOf(`--${name}`);
-    return index >= 0 ? args[index + 1] : undefined;
-}
-function required(args, name) {
-    const value = option(args, name);
-    if (!value)
-        throw new Error(`--${name} is required`);
-    return value;
-}
-async function acquire(args) {
-    const lockFile = (0,_lock_index_js__WEBPACK_IMPORTED_MODULE_1__/* .lockPathFor */ .sF)((0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(required(args, 'path')));
-    const hold = option(args, 'hold') ?? 'job';
-    if (hold !== 'job' && hold !== 'process')
-        throw new Error(`--hold ${hold}: expected job or process`);
+
+async function acquire(command) {
+    const lockFile = (0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(command.lockFile);
     const abort = new AbortController();
     const cancel = () => abort.abort();
     process.on('SIGINT', cancel);
     process.on('SIGTERM', cancel);
-    const lock = await (0,_lock_index_js__WEBPACK_IMPORTED_MODULE_1__/* .acquireLock */ .IZ)({
+    const lock = await (0,_lock_index_js__WEBPACK_IMPORTED_MODULE_2__/* .acquireLock */ .IZ)({
         lockPath: lockFile,
-        holdFor: hold,
-        timeoutSeconds: Number(option(args, 'timeout') ?? '-1'),
+        holdFor: command.hold,
+        timeoutSeconds: command.timeoutSeconds,
+        jobAnchorPid: command.anchorPid,
         keeperEntry: process.argv[1],
         keeperExecArgv: process.execArgv,
         signal: abort.signal,
         log: line => console.error(line)
     });
+    try {
+        // This process may exit right after printing: the keeper must hold the lock by then.
+        await lock.keeperReady;
+    }
+    catch (error) {
+        await (0,_lock_index_js__WEBPACK_IMPORTED_MODULE_2__/* .releaseLock */ .x_)(lockFile, lock.token).catch(() => undefined);
+        throw error;
+    }
     const { token, keeperPid, keeperStartTime, waitedMs } = lock;
-    console.log(JSON.stringify({ token, lockFile, keeperPid, keeperStartTime, waitedMs }));
-    if (hold === 'job')
+    const anchorPid = lock.record.owners.find(owner => owner.role === 'job-anchor')?.pid;
+    console.log(JSON.stringify({ token, lockFile, keeperPid, keeperStartTime, waitedMs, anchorPid }));
+    if (command.hold === 'job')
         return;
     await new Promise(done => {
         process.off('SIGINT', cancel).off('SIGTERM', cancel);
         process.once('SIGINT', done).once('SIGTERM', done);
         setInterval(() => undefined, 1 << 30);
     });
-    await (0,_lock_index_js__WEBPACK_IMPORTED_MODULE_1__/* .releaseLock */ .x_)(lockFile, token);
+    await (0,_lock_index_js__WEBPACK_IMPORTED_MODULE_2__/* .releaseLock */ .x_)(lockFile, token);
 }
-async function status(args) {
-    const lockFile = (0,_lock_index_js__WEBPACK_IMPORTED_MODULE_1__/* .lockPathFor */ .sF)((0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(required(args, 'path')));
-    const holder = await (0,_lock_index_js__WEBPACK_IMPORTED_MODULE_1__/* .readLockHolder */ .MR)(lockFile);
-    const description = holder ? (0,_lock_index_js__WEBPACK_IMPORTED_MODULE_1__/* .describeHolder */ .sG)(holder, Date.now()) : undefined;
-    console.log(JSON.stringify({ lockFile, held: holder !== undefined, description, holder }));
-}
-async function main(argv) {
-    const [command, ...args] = argv;
-    if (command === 'acquire')
-        return acquire(args);
-    if (command === 'release') {
-        return (0,_lock_index_js__WEBPACK_IMPORTED_MODULE_1__/* .releaseLock */ .x_)((0,_lock_index_js__WEBPACK_IMPORTED_MODULE_1__/* .lockPathFor */ .sF)((0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(required(args, 'path'))), required(args, 'token'));
+async function release(lockFile, token) {
+    try {
+        await (0,_lock_index_js__WEBPACK_IMPORTED_MODULE_2__/* .releaseLock */ .x_)((0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(lockFile), token);
     }
-    if (command === 'status')
-        return status(args);
-    throw new Error('usage: lock acquire|release|status --path <clone> [...]');
+    catch (error) {
+        if (!(error instanceof _lock_index_js__WEBPACK_IMPORTED_MODULE_2__/* .LockLostError */ .yx) || error.current)
+            throw error;
+        throw new Error(`lock release: ${error.lockPath} is not held any more (there is no lock file). A lock ` +
+            'taken with `lock acquire --hold job` is released by its keeper as soon as its anchor ' +
+            'process exits: by default the shell that ran `lock acquire`. If that shell ended ' +
+            'before this release, the lock was released then: run acquire and release from the ' +
+            'same shell script, or pass --anchor-pid. Otherwise it was broken as stale.');
+    }
 }
-if ((0,_lock_index_js__WEBPACK_IMPORTED_MODULE_1__/* .isKeeperInvocation */ .Vq)(process.env)) {
-    await (0,_lock_index_js__WEBPACK_IMPORTED_MODULE_1__/* .runKeeper */ .YV)(process.env);
-    process.exit(0);
+async function status(lockFile) {
+    const absolute = (0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(lockFile);
+    const holder = await (0,_lock_index_js__WEBPACK_IMPORTED_MODULE_2__/* .readLockHolder */ .MR)(absolute);
+    const description = holder ? (0,_lock_index_js__WEBPACK_IMPORTED_MODULE_2__/* .describeHolder */ .sG)(holder, Date.now()) : undefined;
+    console.log(JSON.stringify({ lockFile: absolute, held: holder !== undefined, description, holder }));
+}
+async function run(argv) {
+    const command = (0,_lock_cli_js__WEBPACK_IMPORTED_MODULE_1__/* .parseCli */ .wE)(argv);
+    if (command.kind === 'help')
+        return void process.stdout.write(command.text);
+    if (command.kind === 'acquire')
+        return acquire(command);
+    if (command.kind === 'release')
+        return release(command.lockFile, command.token);
+    return status(command.lockFile);
+}
+function exitCodeOf(error) {
+    if (error instanceof _lock_cli_js__WEBPACK_IMPORTED_MODULE_1__/* .CliUsageError */ ._x || error instanceof _lock_index_js__WEBPACK_IMPORTED_MODULE_2__/* .LockOptionError */ .h1)
+        return _lock_cli_js__WEBPACK_IMPORTED_MODULE_1__/* .EXIT */ .dc.usage;
+    if (error instanceof _lock_index_js__WEBPACK_IMPORTED_MODULE_2__/* .LockTimeoutError */ .XB)
+        return _lock_cli_js__WEBPACK_IMPORTED_MODULE_1__/* .EXIT */ .dc.timedOut;
+    if (error instanceof _lock_index_js__WEBPACK_IMPORTED_MODULE_2__/* .LockCancelledError */ .pw)
+        return _lock_cli_js__WEBPACK_IMPORTED_MODULE_1__/* .EXIT */ .dc.cancelled;
+    return _lock_cli_js__WEBPACK_IMPORTED_MODULE_1__/* .EXIT */ .dc.failed;
+}
+if ((0,_lock_index_js__WEBPACK_IMPORTED_MODULE_2__/* .isKeeperInvocation */ .Vq)(process.env)) {
+    await (0,_lock_index_js__WEBPACK_IMPORTED_MODULE_2__/* .runKeeper */ .YV)(process.env);
+    process.exit(_lock_cli_js__WEBPACK_IMPORTED_MODULE_1__/* .EXIT */ .dc.ok);
 }
 else {
     try {
-        await main(process.argv.slice(2));
-        process.exit(0);
+        await run(process.argv.slice(2));
+        process.exit(_lock_cli_js__WEBPACK_IMPORTED_MODULE_1__/* .EXIT */ .dc.ok);
     }
     catch (error) {
         console.error(error.message);
-        process.exit(1);
+        process.exit(exitCodeOf(error));
     }
 }
 
@@ -95,32 +114,231 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 688:
+/***/ 337:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _x: () => (/* binding */ CliUsageError),
+/* harmony export */   dc: () => (/* binding */ EXIT),
+/* harmony export */   wE: () => (/* binding */ parseCli)
+/* harmony export */ });
+/* unused harmony export HELP */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(960);
+/* harmony import */ var _options_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(617);
+/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(67);
+/**
+ * The command line of the stand-alone lock (src/bin/lock.ts), kept pure: argv in, a checked
+ * command or a usage error out (§7: every value is checked before anything on disk changes,
+ * and an error names the flag, the value and what is accepted). Help texts live here too.
+ */
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  IZ: () => (/* reexport */ acquireLock),
-  sG: () => (/* reexport */ describeHolder),
-  Vq: () => (/* reexport */ isKeeperInvocation),
-  sF: () => (/* reexport */ lockPathFor),
-  MR: () => (/* reexport */ readLockHolder),
-  x_: () => (/* reexport */ releaseLock),
-  YV: () => (/* reexport */ runKeeper)
-});
 
-// UNUSED EXPORTS: LockCancelledError, LockLostError, LockPathError, LockTimeoutError
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(760);
-;// CONCATENATED MODULE: external "node:perf_hooks"
-const external_node_perf_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/lock/describe.ts
+/** Exit codes of the CLI. */
+const EXIT = {
+    ok: 0,
+    /** The lock could not be taken, released or read (lost, path problem, keeper failure …). */
+    failed: 1,
+    /** Bad command line. */
+    usage: 2,
+    /** `acquire --timeout` ran out: the holder is named on stderr. */
+    timedOut: 3,
+    /** SIGINT/SIGTERM while waiting: this process left the queue. */
+    cancelled: 4
+};
+/** A bad command line (exit 2). */
+class CliUsageError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'CliUsageError';
+    }
+}
+const WHERE = `  --path <clone>        the directory the lock guards; the lock file is <clone>.lock
+  --lock <file>         or the lock file itself (one of the two is required)`;
+const EXIT_CODES = `Exit codes: 0 done; 1 failed (lost lock, unwritable directory, keeper problem …);
+2 bad command line; 3 timed out waiting (the holder is named); 4 cancelled while waiting.`;
+const HELP = {
+    main: `Usage: lock <command> [flags]      (lock <command> --help for its flags)
+
+The job-spanning lock of Shared Checkout, usable from any CI script.
+
+Commands:
+  acquire   take the lock (waits in a FIFO queue); prints {"token", ...} as JSON
+  release   release it, given the token acquire printed
+  status    print who holds it, as JSON
+
+${EXIT_CODES}
+`,
+    acquire: `Usage: lock acquire (--path <clone> | --lock <file>) [--timeout S] [--hold job|process]
+                    [--anchor-pid PID]
+
+Takes the lock, waiting in arrival order; while it waits it prints who holds it (stderr).
+Prints one JSON line on stdout: {"token", "lockFile", "keeperPid", "keeperStartTime",
+"waitedMs", "anchorPid"}. Keep the token: release needs it.
+
+${WHERE}
+  --timeout S           -1 waits forever (default), 0 tries once, else seconds with at most
+                        3 decimals (e.g. 600 or 2.5)
+  --hold job            (default) the lock outlives this command: a background keeper holds it
+                        until \`lock release\`, or until the anchor process exits — by default
+                        the PARENT of this command, i.e. the shell that ran it. Run acquire and
+                        release from the same long-lived shell script: once that shell exits,
+                        the keeper releases the lock (and a later release reports it gone).
+  --hold process        this command itself holds the lock until SIGINT/SIGTERM, then releases
+  --anchor-pid PID      with --hold job: tie the lock to this process instead of the parent
+                        (e.g. --anchor-pid $$; note that \`bash -c 'lock acquire …'\` runs the
+                        command in bash's place, which makes bash's own parent the anchor)
+
+${EXIT_CODES}
+`,
+    release: `Usage: lock release (--path <clone> | --lock <file>) --token T
+
+Releases the lock if it still carries the token (32 hex digits, as acquire printed), and
+stops its keeper. Fails (exit 1) when it is no longer held with that token: released by its
+keeper because the shell that ran \`lock acquire --hold job\` has exited, or broken as stale.
+
+${WHERE}
+  --token T             the token acquire printed
+
+${EXIT_CODES}
+`,
+    status: `Usage: lock status (--path <clone> | --lock <file>)
+
+Prints {"lockFile", "held", "description", "holder"} as JSON (exit 0 whether held or not).
+
+${WHERE}
+
+${EXIT_CODES}
+`
+};
+const FLAGS = {
+    acquire: ['path', 'lock', 'timeout', 'hold', 'anchor-pid'],
+    release: ['path', 'lock', 'token'],
+    status: ['path', 'lock']
+};
+const TOKEN = /^[0-9a-f]{32}$/;
+function isCommand(word) {
+    return word === 'acquire' || word === 'release' || word === 'status';
+}
+const isHelp = (word) => word === '--help' || word === '-h' || word === 'help';
+function bad(flag, value, accepted) {
+    return new CliUsageError(`${flag} ${JSON.stringify(value)} is not valid: expected ${accepted}.`);
+}
+/** `--name value` or `--name=value`; each known flag at most once; nothing else. */
+function readFlags(command, args) {
+    const flags = new Map();
+    const known = FLAGS[command];
+    for (let i = 0; i < args.length; i++) {
+        const arg = args[i];
+        const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
+        if (!match) {
+            throw new CliUsageError(`lock ${command}: unexpected argument ${JSON.stringify(arg)}; flags are ${known.map(f => `--${f}`).join(', ')}.`);
+        }
+        const [, name, inline] = match;
+        if (!known.includes(name)) {
+            throw new CliUsageError(`lock ${command}: unknown flag --${name}; it accepts ${known.map(f => `--${f}`).join(', ')} (see lock ${command} --help).`);
+        }
+        if (flags.has(name))
+            throw new CliUsageError(`lock ${command}: --${name} is given twice.`);
+        const value = inline ?? args[i + 1];
+        if (value === undefined || (inline === undefined && value.startsWith('--'))) {
+            throw new CliUsageError(`lock ${command}: --${name} needs a value.`);
+        }
+        if (inline === undefined)
+            i++;
+        flags.set(name, value);
+    }
+    return flags;
+}
+function lockFileOf(command, flags) {
+    const path = flags.get('path');
+    const lock = flags.get('lock');
+    if ((path === undefined) === (lock === undefined)) {
+        throw new CliUsageError(`lock ${command}: give exactly one of --path <clone> and --lock <file> (see lock ${command} --help).`);
+    }
+    if (path !== undefined) {
+        if (path.trim() === '')
+            throw bad('--path', path, 'a directory path');
+        return (0,_paths_js__WEBPACK_IMPORTED_MODULE_2__/* .lockPathFor */ .sF)(path);
+    }
+    if (lock.trim() === '')
+        throw bad('--lock', lock, 'a lock file path');
+    return lock;
+}
+function parseTimeout(value) {
+    if (value === undefined)
+        return -1;
+    try {
+        return (0,_options_js__WEBPACK_IMPORTED_MODULE_1__/* .parseTimeoutSeconds */ .yE)(value, '--timeout');
+    }
+    catch (error) {
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .LockOptionError */ .h1)
+            throw new CliUsageError(error.message);
+        throw error;
+    }
+}
+/** Parses `lock <command> [flags]` (argv without node and the script). */
+function parseCli(argv) {
+    const [command, ...args] = argv;
+    if (command === undefined || isHelp(command)) {
+        const topic = args[0];
+        return { kind: 'help', text: HELP[isCommand(topic) ? topic : 'main'] };
+    }
+    if (!isCommand(command)) {
+        throw new CliUsageError(`unknown command ${JSON.stringify(command)}. usage: lock acquire|release|status [flags] (lock --help).`);
+    }
+    if (args.some(isHelp))
+        return { kind: 'help', text: HELP[command] };
+    const flags = readFlags(command, args);
+    const lockFile = lockFileOf(command, flags);
+    if (command === 'status')
+        return { kind: 'status', lockFile };
+    if (command === 'release') {
+        const token = flags.get('token');
+        if (token === undefined)
+            throw new CliUsageError('lock release: --token is required.');
+        if (!TOKEN.test(token))
+            throw bad('--token', token, '32 hex digits, as acquire printed');
+        return { kind: 'release', lockFile, token };
+    }
+    const hold = flags.get('hold') ?? 'job';
+    if (hold !== 'job' && hold !== 'process')
+        throw bad('--hold', hold, 'job or process');
+    const anchor = flags.get('anchor-pid');
+    let anchorPid;
+    if (anchor !== undefined) {
+        anchorPid = /^\d+$/.test(anchor) ? Number(anchor) : NaN;
+        if (!Number.isSafeInteger(anchorPid) || anchorPid <= 1) {
+            throw bad('--anchor-pid', anchor, 'the id of a running process (greater than 1)');
+        }
+        if (hold !== 'job')
+            throw new CliUsageError('lock acquire: --anchor-pid needs --hold job.');
+    }
+    return {
+        kind: 'acquire',
+        lockFile,
+        timeoutSeconds: parseTimeout(flags.get('timeout')),
+        hold,
+        anchorPid
+    };
+}
+
+
+/***/ }),
+
+/***/ 198:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Js: () => (/* binding */ describeSlots),
+/* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   sG: () => (/* binding */ describeHolder)
+/* harmony export */ });
+/* unused harmony export describeHolderBriefly */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/** Human-readable holder descriptions for waiting output and errors (§2.6). */
+
 function formatDuration(ms) {
     const totalSeconds = Math.max(0, Math.floor(ms / 1000));
     const hours = Math.floor(totalSeconds / 3600);
@@ -132,6 +350,7 @@ function formatDuration(ms) {
         return `${minutes}m${String(seconds).padStart(2, '0')}s`;
     return `${seconds}s`;
 }
+const ownerPids = (record) => record.owners.map(owner => `${owner.role} ${owner.pid}`).join(', ');
 /** "run <url>, job <job>, runner <name>, held for 3m12s" — falls back to host and PIDs. */
 function describeHolder(record, nowMs) {
     const { job } = record;
@@ -146,33 +365,98 @@ function describeHolder(record, nowMs) {
         parts.push(`job ${job.job}`);
     if (job.runnerName)
         parts.push(`runner ${job.runnerName}`);
-    const pids = record.owners.map(owner => `${owner.role} ${owner.pid}`).join(', ');
+    const pids = ownerPids(record);
     parts.push(`host ${record.host}${pids ? ` (${pids})` : ''}`);
     const acquired = Date.parse(record.acquiredAt);
     if (Number.isFinite(acquired))
         parts.push(`held for ${formatDuration(nowMs - acquired)}`);
     return parts.join(', ');
 }
+/**
+ * One entry of a pool's line: "job build, runner r1, 3m12s, run <url>" (host and PIDs when the
+ * job is not named); the run's URL comes last, so the holder can be found (§2.6).
+ */
+function describeHolderBriefly(record, nowMs) {
+    const { job } = record;
+    const parts = [];
+    if (job.job)
+        parts.push(`job ${job.job}`);
+    else if (job.runId)
+        parts.push(`run ${job.runId}`);
+    if (job.runnerName)
+        parts.push(`runner ${job.runnerName}`);
+    if (parts.length === 0)
+        parts.push(`host ${record.host} (${ownerPids(record)})`);
+    const acquired = Date.parse(record.acquiredAt);
+    if (Number.isFinite(acquired))
+        parts.push(formatDuration(nowMs - acquired));
+    if (job.workflowUrl)
+        parts.push(`run ${job.workflowUrl}`);
+    return parts.join(', ');
+}
+/** "all 4 held: tree-1.lock by job build, runner r1, 3m12s; tree-2.lock by …" (§2.6 for pools). */
+function describeSlots(slots, nowMs) {
+    const held = slots.filter(slot => slot.held);
+    const who = held
+        .map(slot => {
+        const by = slot.holder ? describeHolderBriefly(slot.holder, nowMs) : 'an unreadable record';
+        return `${(0,node_path__WEBPACK_IMPORTED_MODULE_0__.basename)(slot.lockPath)} by ${by}`;
+    })
+        .join('; ');
+    if (held.length === 0)
+        return `all ${slots.length} free`;
+    if (held.length === slots.length)
+        return `all ${slots.length} held: ${who}`;
+    return `${held.length} of ${slots.length} held (${who}), ${slots.length - held.length} free`;
+}
 
-;// CONCATENATED MODULE: ./src/lock/errors.ts
+
+/***/ }),
+
+/***/ 960:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G0: () => (/* binding */ asPathError),
+/* harmony export */   TJ: () => (/* binding */ LockPathError),
+/* harmony export */   V5: () => (/* binding */ notAFileError),
+/* harmony export */   XB: () => (/* binding */ LockTimeoutError),
+/* harmony export */   dz: () => (/* binding */ LockHeldByOwnJobError),
+/* harmony export */   h1: () => (/* binding */ LockOptionError),
+/* harmony export */   pw: () => (/* binding */ LockCancelledError),
+/* harmony export */   xV: () => (/* binding */ LockReleaseError),
+/* harmony export */   yx: () => (/* binding */ LockLostError)
+/* harmony export */ });
+/* harmony import */ var _describe_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(198);
 /**
  * Errors a user can act on: what happened, to which lock, what to do. Messages never carry
- * secrets; the holder is named through describeHolder.
+ * secrets; holders are named through describeHolder.
  */
 
 class LockTimeoutError extends Error {
     lockPath;
     waitedMs;
     holder;
-    constructor(lockPath, waitedMs, holder) {
-        const who = holder
-            ? `it is held by ${describeHolder(holder, Date.now())}`
+    slots;
+    /**
+     * @param lockPath the single lock, or the queue directory of a pool
+     * @param holder the holder of the single lock (of the first held slot of a pool)
+     * @param slots a pool's slots with their holders; absent for a single lock
+     */
+    constructor(lockPath, waitedMs, holder, slots) {
+        const now = Date.now();
+        const waited = `Timed out after ${Math.round(waitedMs / 1000)}s waiting for`;
+        const single = holder
+            ? `it is held by ${(0,_describe_js__WEBPACK_IMPORTED_MODULE_0__/* .describeHolder */ .sG)(holder, now)}`
             : 'other jobs are ahead of this one in its queue';
-        super(`Timed out after ${Math.round(waitedMs / 1000)}s waiting for the lock ${lockPath}: ${who}. ` +
+        super((slots
+            ? `${waited} one of the ${slots.length} locks queued in ${lockPath}: ${(0,_describe_js__WEBPACK_IMPORTED_MODULE_0__/* .describeSlots */ .Js)(slots, now)}. `
+            : `${waited} the lock ${lockPath}: ${single}. `) +
             'Raise lock-timeout (-1 waits forever) or find out why that job holds it so long.');
         this.lockPath = lockPath;
         this.waitedMs = waitedMs;
         this.holder = holder;
+        this.slots = slots;
         this.name = 'LockTimeoutError';
     }
 }
@@ -181,11 +465,12 @@ class LockLostError extends Error {
     current;
     constructor(lockPath, current) {
         const now = current
-            ? `it is now held by ${describeHolder(current, Date.now())}`
+            ? `it is now held by ${(0,_describe_js__WEBPACK_IMPORTED_MODULE_0__/* .describeHolder */ .sG)(current, Date.now())}`
             : 'the lock file is gone';
         super(`The lock ${lockPath} is no longer held by this job: ${now}. It was broken or removed ` +
-            'while this job ran, so another job may have used the shared clone at the same time; ' +
-            'check the clone and why this job lost its lock (was it stopped for longer than the lease?).');
+            'while this job ran (a job lock is also released by its keeper once the job process ' +
+            'that anchors it has exited), so another job may have used what it guards at the same ' +
+            'time; check it, and why this job lost its lock (was it stopped for longer than the lease?).');
         this.lockPath = lockPath;
         this.current = current;
         this.name = 'LockLostError';
@@ -199,6 +484,61 @@ class LockCancelledError extends Error {
         this.name = 'LockCancelledError';
     }
 }
+/**
+ * An earlier step of the same job holds every lock this acquisition could take (issue 13.7):
+ * the job releases them only in its post steps, which run after this step, so waiting would
+ * never end. Thrown at once instead.
+ */
+class LockHeldByOwnJobError extends Error {
+    lockPaths;
+    queueDir;
+    constructor(lockPaths, queueDir) {
+        const what = lockPaths.length === 1
+            ? `the lock ${lockPaths[0]}`
+            : `all ${lockPaths.length} locks queued in ${queueDir} (${lockPaths.join(', ')})`;
+        super(`This job already holds ${what}: an earlier step of the same job took it and releases it ` +
+            'only in its post step, so waiting for it here would never end. A job holds at most one ' +
+            'of these locks per step: for a second checkout of the same repository in one job use ' +
+            '`trees: N` with N ≥ 2, or check the repository out once.');
+        this.lockPaths = lockPaths;
+        this.queueDir = queueDir;
+        this.name = 'LockHeldByOwnJobError';
+    }
+}
+/** A bad option or flag value: names the option, the value, and what is accepted (§7). */
+class LockOptionError extends Error {
+    option;
+    value;
+    accepted;
+    constructor(option, value, accepted) {
+        const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+        super(`${option} ${shown} is not valid: expected ${accepted}.`);
+        this.option = option;
+        this.value = value;
+        this.accepted = accepted;
+        this.name = 'LockOptionError';
+    }
+}
+/**
+ * Releasing failed for a reason other than a lost lock (§2.5, issue 13.8). The keeper has been
+ * stopped regardless, so the lock is recovered by the staleness rules once the job's own
+ * processes have exited.
+ */
+class LockReleaseError extends Error {
+    lockPath;
+    constructor(lockPath, cause) {
+        const code = cause?.code;
+        const reason = cause instanceof Error ? cause.message : String(cause);
+        const space = code === 'ENOSPC' || code === 'EDQUOT' || /ENOSPC|EDQUOT/.test(reason)
+            ? ' Free space on that filesystem; releasing needs none unless it lacks hard links.'
+            : '';
+        super(`Could not release the lock ${lockPath}: ${reason}. Its keeper was stopped, so the lock ` +
+            'is recovered as soon as the processes of the job that holds it have exited (at the ' +
+            `latest when the job ends; waiters on other hosts after its lease).${space}`, { cause });
+        this.lockPath = lockPath;
+        this.name = 'LockReleaseError';
+    }
+}
 class LockPathError extends Error {
     path;
     constructor(path, problem, advice) {
@@ -208,12 +548,16 @@ class LockPathError extends Error {
     }
 }
 const PERMISSION_CODES = new Set(['EACCES', 'EPERM', 'EROFS']);
+const SPACE_CODES = new Set(['ENOSPC', 'EDQUOT']);
 /** Turns a filesystem error on a lock file into a LockPathError when the user can fix it. */
 function asPathError(error, path, doing) {
     const code = error?.code;
     if (code && PERMISSION_CODES.has(code)) {
         return new LockPathError(path, `cannot ${doing} (${code}${code === 'EROFS' ? ', read-only filesystem' : ''})`, 'Make this directory writable by the runner user (all runner users that share it), ' +
             'or choose a `root`/`path` on a writable filesystem.');
+    }
+    if (code && SPACE_CODES.has(code)) {
+        return new LockPathError(path, `cannot ${doing} (${code}, ${code === 'EDQUOT' ? 'disk quota exceeded' : 'no space left on the device'})`, 'Free space on that filesystem (nothing was left behind).');
     }
     return error;
 }
@@ -223,6 +567,39 @@ function notAFileError(path, what) {
         'created by this action and will not be followed', 'Check who created it and remove it.');
 }
 
+
+/***/ }),
+
+/***/ 451:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  pw: () => (/* reexport */ errors/* LockCancelledError */.pw),
+  yx: () => (/* reexport */ errors/* LockLostError */.yx),
+  h1: () => (/* reexport */ errors/* LockOptionError */.h1),
+  XB: () => (/* reexport */ errors/* LockTimeoutError */.XB),
+  IZ: () => (/* reexport */ acquireLock),
+  sG: () => (/* reexport */ describe/* describeHolder */.sG),
+  Vq: () => (/* reexport */ isKeeperInvocation),
+  MR: () => (/* reexport */ readLockHolder),
+  x_: () => (/* reexport */ releaseLock),
+  YV: () => (/* reexport */ runKeeper)
+});
+
+// UNUSED EXPORTS: LockHeldByOwnJobError, LockPathError, LockReleaseError, TIMEOUT_ACCEPTED, lockPathFor, parseTimeoutSeconds
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(760);
+;// CONCATENATED MODULE: external "node:perf_hooks"
+const external_node_perf_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+// EXTERNAL MODULE: ./src/lock/errors.ts
+var errors = __nccwpck_require__(960);
 ;// CONCATENATED MODULE: ./src/lock/retry.ts
 /**
  * Windows keeps a file busy for a moment after its last handle closes (an antivirus scanner,
@@ -346,18 +723,29 @@ function readNoFollow(path) {
         (0,external_node_fs_namespaceObject.closeSync)(fd);
     }
 }
-/** Creates `path` (never through a link) with `content`; `mtimeMs` keeps a restored file's age. */
+/**
+ * Creates `path` (never through a link) with `content`; `mtimeMs` keeps a restored file's age.
+ * A file that could not be written in full (ENOSPC on a full disk, issue 13.8) is removed again:
+ * it was created exclusively a moment ago, so it is ours, and nothing half-written stays behind.
+ */
 function writeNewFile(path, content, mtimeMs) {
     const fd = (0,external_node_fs_namespaceObject.openSync)(path, CREATE_FLAGS, FILE_MODE);
+    let written = false;
     try {
         // The umask may have cleared the read bits other runner users need.
         (0,external_node_fs_namespaceObject.fchmodSync)(fd, FILE_MODE);
-        (0,external_node_fs_namespaceObject.writeSync)(fd, content);
+        const bytes = Buffer.from(content, 'utf8');
+        for (let offset = 0; offset < bytes.length;) {
+            offset += (0,external_node_fs_namespaceObject.writeSync)(fd, bytes, offset, bytes.length - offset);
+        }
         if (mtimeMs !== undefined)
             (0,external_node_fs_namespaceObject.futimesSync)(fd, mtimeMs / 1000, mtimeMs / 1000);
+        written = true;
     }
     finally {
         (0,external_node_fs_namespaceObject.closeSync)(fd);
+        if (!written)
+            removeAfterFailure(path);
     }
 }
 /**
@@ -373,7 +761,7 @@ function createExclusive(path, content) {
         writeNewFile(temp, content);
     }
     catch (error) {
-        throw asPathError(error, (0,external_node_path_.dirname)(path), 'create files in it');
+        throw (0,errors/* asPathError */.G0)(error, (0,external_node_path_.dirname)(path), 'create files in it');
     }
     try {
         fileOps.link(temp, path);
@@ -384,7 +772,7 @@ function createExclusive(path, content) {
             return false;
         if (linkUnsupported(error))
             return createDirectly(path, content);
-        throw asPathError(error, (0,external_node_path_.dirname)(path), 'create files in it');
+        throw (0,errors/* asPathError */.G0)(error, (0,external_node_path_.dirname)(path), 'create files in it');
     }
     finally {
         unlinkQuiet(temp);
@@ -399,7 +787,38 @@ function createDirectly(path, content, mtimeMs) {
     catch (error) {
         if (errorCode(error) === 'EEXIST')
             return false;
-        throw asPathError(error, (0,external_node_path_.dirname)(path), 'create files in it');
+        throw (0,errors/* asPathError */.G0)(error, (0,external_node_path_.dirname)(path), 'create files in it');
+    }
+}
+/**
+ * A second name for an existing file, never replacing anything at `newPath` (link() fails with
+ * EEXIST). Needs no new disk space beyond a directory entry: releasing uses it to take the
+ * guard on a full disk (guard.ts, issue 13.8). link() never follows a link at `existingPath`
+ * on Linux; callers check what they linked.
+ */
+function linkNoReplace(existingPath, newPath) {
+    try {
+        fileOps.link(existingPath, newPath);
+        return 'linked';
+    }
+    catch (error) {
+        const code = errorCode(error);
+        if (code === 'EEXIST')
+            return 'exists';
+        if (code === 'ENOENT')
+            return 'missing';
+        if (linkUnsupported(error))
+            return 'unsupported';
+        throw (0,errors/* asPathError */.G0)(error, (0,external_node_path_.dirname)(newPath), 'create files in it');
+    }
+}
+/** Best effort: the error being thrown already says what went wrong. */
+function removeAfterFailure(path) {
+    try {
+        unlinkQuiet(path);
+    }
+    catch {
+        // The original error is the one to report.
     }
 }
 /** Removes `path` if present; Windows' just-closed-file errors are retried briefly. */
@@ -459,7 +878,7 @@ function reapIfUnchanged(path, isSame) {
     catch (error) {
         if (errorCode(error) === 'ENOENT')
             return 'gone';
-        throw asPathError(error, (0,external_node_path_.dirname)(path), 'remove files in it');
+        throw (0,errors/* asPathError */.G0)(error, (0,external_node_path_.dirname)(path), 'remove files in it');
     }
     try {
         const outcome = readNoFollow(aside);
@@ -528,6 +947,43 @@ function sweepLeftovers(directory, names) {
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/lock/environment.ts
+/**
+ * The environment of the processes the lock starts (the keeper, identity commands such as ps or
+ * PowerShell): the caller's, without secrets (issue 12.4). A keeper lives for the whole job and
+ * needs none of them: not the action's inputs (the token), the runner's ACTIONS_* credentials,
+ * saved state, tokens, git's credential-carrying config or SSH agent access.
+ *
+ * RUNNER_TRACKING_ID stays: the runner ends every process that carries it when the job ends,
+ * which is what bounds the keeper's life to the job (§2 facts).
+ */
+/** Prefixes of names that are dropped (upper-cased; Windows names are case-insensitive). */
+const SECRET_PREFIXES = ['INPUT_', 'ACTIONS_', 'STATE_', 'GIT_CONFIG_KEY_', 'GIT_CONFIG_VALUE_'];
+/** Whole names that are dropped. */
+const SECRET_NAMES = new Set([
+    'GITHUB_TOKEN',
+    'SHARED_CHECKOUT_TOKEN',
+    'GIT_CONFIG_COUNT',
+    // `git -c` passes its settings (an extraheader, say) to child gits through this one.
+    'GIT_CONFIG_PARAMETERS',
+    'GIT_SSH_COMMAND',
+    'SSH_AUTH_SOCK'
+]);
+/** Pure: true when a variable of this name must not reach a process the lock starts. */
+function isSecretVariable(name) {
+    const upper = name.toUpperCase();
+    return SECRET_NAMES.has(upper) || SECRET_PREFIXES.some(prefix => upper.startsWith(prefix));
+}
+/** Pure: `base` without secret variables, plus `extra`. */
+function withoutSecrets(base, extra = {}) {
+    const env = {};
+    for (const [name, value] of Object.entries(base)) {
+        if (!isSecretVariable(name))
+            env[name] = value;
+    }
+    return { ...env, ...extra };
+}
+
 ;// CONCATENATED MODULE: ./src/lock/os-identity.ts
 /**
  * Process and boot identity on macOS and Windows (§2.3, §2.4), as pure data: which command to
@@ -540,8 +996,9 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
  */
 /**
  * Prefix of boot ids derived from the boot time. The OS moves the boot time when the wall
- * clock is stepped (NTP, VM resume), so such ids prove "same boot" when equal but never prove
- * a reboot when they differ (staleness.ts): a mismatch only means "cannot check the owner".
+ * clock is stepped (NTP, VM resume), so such ids prove "same boot" when equal and say nothing
+ * when they differ. No boot id proves a reboot (staleness.ts, issue 13.3: clones share host
+ * name and machine id): a mismatch of any kind only means "cannot check the owner".
  */
 const TIME_BOOT_ID_PREFIX = 'boottime:';
 function isTimeDerivedBootId(bootId) {
@@ -769,19 +1226,15 @@ function machineIdQueries(platform) {
 
 
 
+
 /** Commands answer in well under a second; a hung one must not hang the waiter. */
 const RUN_TIMEOUT_MS = 15_000;
 /**
- * The environment of an identity command: ours without the action's inputs (the token) and the
- * runner's ACTIONS_* credentials, which ps or PowerShell have no use for.
+ * The environment of an identity command: ours without secrets (environment.ts), which ps or
+ * PowerShell have no use for.
  */
 function commandEnv(base, extra = {}) {
-    const env = {};
-    for (const [name, value] of Object.entries(base)) {
-        if (!/^(INPUT_|ACTIONS_)/i.test(name))
-            env[name] = value;
-    }
-    return { ...env, ...extra };
+    return withoutSecrets(base, extra);
 }
 const systemCalls = {
     run(command) {
@@ -1058,8 +1511,15 @@ const COARSE_MTIME_SLACK_MS = 2000;
  * show an mtime up to 2 s old, which must not make it look abandoned early.
  */
 function localAgeMs(snapshot, now = Date.now()) {
-    const slack = snapshot.mtimeMs % 1000 === 0 ? COARSE_MTIME_SLACK_MS : 0;
-    return Math.max(0, now - snapshot.mtimeMs - slack);
+    return Math.max(0, now - snapshot.mtimeMs - mtimeStepMs(snapshot));
+}
+/**
+ * How far apart the file's possible mtimes may be: COARSE_MTIME_SLACK_MS for a timestamp on a
+ * whole second, else 0. A heartbeat on such a filesystem shows only once per step, so the
+ * lease rule waits this much longer before it calls a lock unchanged (§2.4).
+ */
+function mtimeStepMs(snapshot) {
+    return snapshot.mtimeMs % 1000 === 0 ? COARSE_MTIME_SLACK_MS : 0;
 }
 
 ;// CONCATENATED MODULE: ./src/lock/record.ts
@@ -1177,7 +1637,6 @@ function parseRecord(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/lock/staleness.ts
-
 function ownerState(owner, probe) {
     if (probe.state === 'dead')
         return 'dead';
@@ -1187,7 +1646,6 @@ function ownerState(owner, probe) {
     return probe.startTime === owner.startTime ? 'alive' : 'dead';
 }
 const known = (a, b) => a !== '' && a === b;
-const provesBoot = (bootId) => bootId !== '' && !isTimeDerivedBootId(bootId);
 /** True when the record was written on this machine, in this boot and PID namespace. */
 function ownersCheckable(record, local) {
     return (record.host === local.host &&
@@ -1209,15 +1667,11 @@ function judgeStaleness(input) {
                 : `empty or unreadable, only ${Math.round(ageMs)} ms old: may still be being written`
         };
     }
-    const sameMachine = record.host === local.host && known(record.machineId, local.machineId);
-    // Only real boot ids (Linux boot_id, macOS boot session uuid) prove a reboot: a boot time
-    // moves when the clock is stepped, so a differing one only disables the owner check below.
-    if (sameMachine &&
-        provesBoot(record.bootId) &&
-        provesBoot(local.bootId) &&
-        record.bootId !== local.bootId) {
-        return { stale: true, rule: 'rebooted', reason: 'this host rebooted since it was taken' };
-    }
+    // A different boot id never breaks a lock by itself (issue 13.3): cloned VMs and containers
+    // that share a network root have the same host name and machine id but each its own boot
+    // id, so "this host rebooted" cannot be told from "another machine with the same name". It
+    // only makes the owners uncheckable from here, and the lease decides below: after a real
+    // reboot the lock is recovered once nobody has moved its heartbeat for the lease.
     if (ownersCheckable(record, local) && record.owners.length > 0) {
         const states = record.owners.map(owner => ownerState(owner, input.probe(owner.pid)));
         const pids = record.owners.map(owner => owner.pid).join(', ');
@@ -1228,15 +1682,20 @@ function judgeStaleness(input) {
             return { stale: true, rule: 'owners', reason: `every owner (pid ${pids}) has exited` };
         }
     }
-    // Another host, another container, or an owner we cannot check: only the heartbeat tells.
-    const leaseMs = Math.max(input.ownLeaseMs, record.leaseMs);
+    // Another host, another boot or container, or an owner we cannot check: only the heartbeat
+    // tells, seen unchanged on this waiter's own monotonic clock.
+    const leaseMs = Math.max(input.ownLeaseMs, record.leaseMs) + (observation.mtimeStepMs ?? 0);
     const stale = observation.unchangedForMs >= leaseMs;
+    const otherBoot = record.host === local.host &&
+        known(record.machineId, local.machineId) &&
+        record.bootId !== local.bootId;
+    const why = otherBoot ? ' (same host name and machine id, another boot id)' : '';
     return {
         stale,
         rule: 'lease',
         reason: stale
-            ? `no heartbeat seen for ${Math.round(observation.unchangedForMs)} ms (lease ${leaseMs} ms)`
-            : `owner not checkable from here; heartbeat lease ${leaseMs} ms not expired`
+            ? `no heartbeat seen for ${Math.round(observation.unchangedForMs)} ms (lease ${leaseMs} ms)${why}`
+            : `owner not checkable from here${why}; heartbeat lease ${leaseMs} ms not expired`
     };
 }
 
@@ -1247,16 +1706,17 @@ function judgeStaleness(input) {
 
 const DEFAULT_LEASE_MS = 30_000;
 const DEFAULT_ABANDONED_AFTER_MS = 5_000;
-function createContext(timings = {}) {
-    const leaseMs = timings.leaseMs ?? DEFAULT_LEASE_MS;
+function createContext(options = {}) {
+    const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     return {
         leaseMs,
-        heartbeatMs: timings.heartbeatMs ?? Math.max(1, Math.floor(leaseMs / 6)),
-        abandonedAfterMs: timings.abandonedAfterMs ?? DEFAULT_ABANDONED_AFTER_MS,
-        local: localFacts(),
+        heartbeatMs: options.heartbeatMs ?? Math.max(1, Math.floor(leaseMs / 6)),
+        abandonedAfterMs: options.abandonedAfterMs ?? DEFAULT_ABANDONED_AFTER_MS,
+        local: options.local ?? localFacts(),
         // Reuses macOS/Windows start times briefly: waiters ask about the same PIDs every poll.
         probe: createProber(),
-        tracker: new UnchangedTracker()
+        tracker: new UnchangedTracker(),
+        hooks: options.hooks ?? {}
     };
 }
 function ownerOf(pid, role) {
@@ -1289,7 +1749,8 @@ function judgeFile(context, id, snapshot) {
         probe: context.probe,
         observation: {
             unchangedForMs: context.tracker.observe(id, snapshot),
-            localAgeMs: localAgeMs(snapshot)
+            localAgeMs: localAgeMs(snapshot),
+            mtimeStepMs: mtimeStepMs(snapshot)
         },
         ownLeaseMs: context.leaseMs,
         abandonedAfterMs: context.abandonedAfterMs
@@ -1297,15 +1758,53 @@ function judgeFile(context, id, snapshot) {
     return { record, verdict };
 }
 
+// EXTERNAL MODULE: ./src/lock/describe.ts
+var describe = __nccwpck_require__(198);
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/lock/guard.ts
 /**
- * The reaper guard `<clone>.lock.guard` (§2.4, §2.5). Every removal of the lock happens while
- * holding it, after re-reading the lock under it. Creation never replaces an existing file, so
+ * The reaper guard `${lock}.guard` (§2.4, §2.5). Every removal of a lock happens while holding
+ * its guard, after re-reading the lock under it. Creation never replaces an existing file, so
  * what was read under the guard stays at the path until the guard holder removes it: two
  * breakers never remove a fresh lock, and a release never removes another job's lock.
+ *
+ * Two kinds of guard:
+ * - a breaker's own: a new record file naming this process (needs a little disk space, as
+ *   taking a lock does anyway);
+ * - a release's: a hard link to the very lock being released (issue 13.8). Taking it needs no
+ *   new disk space, so a full disk cannot keep a job from releasing. Its content is the lock's
+ *   record, so others judge it by the lock's owners (alive while the job is) and by its lease,
+ *   which the keeper's heartbeat moves (one inode, two names). Where hard links are unsupported,
+ *   or the lock's owners are gone, a release takes its own guard like a breaker.
+ *
+ * A guard is not heartbeated, so a holder that pauses longer than the lease may find it broken
+ * by a waiter on another host (issue 13.9). Two defences, in order:
+ * 1. Freshness. Nobody can break a guard before it is `leaseMs` old on their own clock (they
+ *    must see it unchanged that long, and it did not exist before we created it), nor while
+ *    its owners are alive on this host. Right before removing anything the holder checks that
+ *    less than half the guard's lease has passed since it started creating it, and that its
+ *    owners live; otherwise it gives up this attempt and judges afresh.
+ * 2. Removal by rename-and-recheck, never a bare unlink: the lock is renamed to a private name
+ *    and removed only if the private copy is exactly what was judged (same inode, mtime, size
+ *    and content for a break; our token for a release). Anything else is linked back where it
+ *    was, never over a file created there since.
+ * The residual window is the one POSIX leaves without an atomic compare-and-unlink (Linux's
+ * renameat2 is not reachable from Node): all of these must happen, in this order —
+ *   a. the guard holder is frozen for at least half the lease exactly between check 1 and its
+ *      rename(2) (two consecutive statements);
+ *   b. meanwhile its guard is broken — by a waiter that cannot check the holder's PID (another
+ *      host, container or boot) after seeing the guard unchanged for the lease, or, for a
+ *      release's link guard only, on this host once every owner of the released lock has
+ *      exited — and that waiter removes the judged lock, and a new holder creates another;
+ *   c. the frozen holder resumes, renames the new lock aside, sees it is not its target, and a
+ *      fourth process creates a lock at the path in the microseconds between that rename and
+ *      the link that puts the new lock back.
+ * Only then is a newer lock displaced: its holder's keeper stops heartbeating, its release
+ * reports the lock lost (LockLostError), and until then two jobs may use the slot at once.
  */
+
+
 
 
 
@@ -1313,75 +1812,167 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 
 
 const MAX_BACKOFF_MS = 20;
-async function acquireGuard(files, context) {
-    const token = randomHex(16);
-    const content = encodeRecord(buildRecord(context, 'guard', token, [ownerOf(process.pid, 'process')]));
-    for (let backoffMs = 1;; backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS)) {
-        if (createExclusive(files.guardPath, content))
-            return token;
-        const outcome = readNoFollow(files.guardPath);
-        if (outcome.kind === 'not-a-file')
-            throw notAFileError(files.guardPath, outcome.what);
-        if (outcome.kind === 'missing')
-            continue;
-        const seen = outcome.snapshot;
-        // A guard is held for milliseconds; one left behind by a killed process is broken by the
-        // same proof rules as the lock, and removed by rename-and-recheck so two breakers of the
-        // same dead guard never remove a live one.
-        if (judgeFile(context, files.guardPath, seen).verdict.stale) {
-            reapIfUnchanged(files.guardPath, now => now.kind === 'file' && sameSnapshot(now.snapshot, seen));
-            continue;
-        }
-        await (0,promises_namespaceObject.setTimeout)(backoffMs);
-    }
-}
-function releaseGuard(files, token) {
+/** Someone else holds the guard: remove it when it is stale (by rename-and-recheck), else wait. */
+async function waitOrBreak(files, context, backoffMs) {
     const outcome = readNoFollow(files.guardPath);
-    if (outcome.kind === 'file' && parseRecord(outcome.snapshot.content)?.token === token) {
-        unlinkQuiet(files.guardPath);
+    if (outcome.kind === 'not-a-file')
+        throw (0,errors/* notAFileError */.V5)(files.guardPath, outcome.what);
+    if (outcome.kind === 'missing')
+        return;
+    const seen = outcome.snapshot;
+    // A guard is held for milliseconds; one left behind by a killed process is broken by the
+    // same proof rules as the lock, so two breakers of the same dead guard never remove a live one.
+    if (judgeFile(context, files.guardPath, seen).verdict.stale) {
+        reapIfUnchanged(files.guardPath, now => now.kind === 'file' && sameSnapshot(now.snapshot, seen));
+        context.tracker.forget(files.guardPath);
+        return;
+    }
+    await (0,promises_namespaceObject.setTimeout)(backoffMs);
+}
+const nextBackoff = (ms) => Math.min(ms * 2, MAX_BACKOFF_MS);
+/** A breaker's guard: a new record file naming this process. */
+async function acquireOwnGuard(files, context) {
+    const token = randomHex(16);
+    const record = buildRecord(context, 'guard', token, [ownerOf(process.pid, 'process')]);
+    const content = encodeRecord(record);
+    for (let backoffMs = 1;; backoffMs = nextBackoff(backoffMs)) {
+        const takenAtMs = external_node_perf_hooks_namespaceObject.performance.now();
+        if (createExclusive(files.guardPath, content))
+            return { token, takenAtMs, record };
+        await waitOrBreak(files, context, backoffMs);
     }
 }
-async function withGuard(files, context, work) {
-    const token = await acquireGuard(files, context);
-    try {
-        return await work();
-    }
-    finally {
-        releaseGuard(files, token);
+/**
+ * A release's guard: a second name for the lock (no new disk space). 'gone' when the lock
+ * vanished first; 'unsupported' where hard links are.
+ */
+async function acquireLinkGuard(files, context) {
+    for (let backoffMs = 1;; backoffMs = nextBackoff(backoffMs)) {
+        const takenAtMs = external_node_perf_hooks_namespaceObject.performance.now();
+        const linked = linkNoReplace(files.lockPath, files.guardPath);
+        if (linked === 'missing')
+            return 'gone';
+        if (linked === 'unsupported')
+            return linked;
+        if (linked === 'linked') {
+            const outcome = readNoFollow(files.guardPath);
+            const record = outcome.kind === 'file' ? parseRecord(outcome.snapshot.content) : undefined;
+            if (outcome.kind === 'file' && record) {
+                return { token: record.token, linkedIno: outcome.snapshot.ino, takenAtMs, record };
+            }
+            // We created this name a moment ago, so it is ours to remove: a link planted at the lock
+            // path (link(2) links the link itself) or a lock that is not a record (not ours either).
+            unlinkQuiet(files.guardPath);
+            if (outcome.kind === 'not-a-file')
+                throw (0,errors/* notAFileError */.V5)(files.lockPath, outcome.what);
+            return 'gone';
+        }
+        await waitOrBreak(files, context, backoffMs);
     }
 }
-/** Removes the lock only if it still carries `token` (release by owner, §2.5). */
-function removeLockIfToken(files, context, token) {
-    return withGuard(files, context, () => {
-        const outcome = readNoFollow(files.lockPath);
-        if (outcome.kind === 'missing')
-            return { status: 'gone' };
-        if (outcome.kind === 'not-a-file')
-            throw notAFileError(files.lockPath, outcome.what);
-        const record = parseRecord(outcome.snapshot.content);
-        if (record?.token !== token)
-            return { status: 'other', current: record };
-        unlinkQuiet(files.lockPath);
-        return { status: 'removed', record };
+/**
+ * Freshness (defence 1 above): less than half the guard's lease since it was created, and its
+ * owners alive as this host sees them (a link guard's owners are the released lock's).
+ */
+function isFresh(guard, context) {
+    if (external_node_perf_hooks_namespaceObject.performance.now() - guard.takenAtMs >= guard.record.leaseMs / 2)
+        return false;
+    const verdict = judgeStaleness({
+        record: guard.record,
+        local: context.local,
+        probe: context.probe,
+        observation: { unchangedForMs: 0, localAgeMs: 0 },
+        ownLeaseMs: context.leaseMs,
+        abandonedAfterMs: context.abandonedAfterMs
     });
+    return !verdict.stale;
+}
+/** Releases the guard by rename-and-recheck: a newer guard taken after ours was broken stays. */
+function releaseGuard(files, guard) {
+    reapIfUnchanged(files.guardPath, outcome => {
+        if (outcome.kind !== 'file')
+            return false;
+        if (guard.linkedIno !== undefined && outcome.snapshot.ino !== guard.linkedIno)
+            return false;
+        return parseRecord(outcome.snapshot.content)?.token === guard.token;
+    });
+}
+/**
+ * Under the guard: re-reads the lock, checks freshness, then removes the lock only if the file
+ * renamed aside is still `isTarget` (defence 2). Test hooks pause at the two points of 13.9.
+ */
+async function removeUnderGuard(files, context, guard, what, isTarget) {
+    const current = readNoFollow(files.lockPath);
+    if (current.kind === 'missing')
+        return 'gone';
+    if (current.kind === 'not-a-file')
+        throw (0,errors/* notAFileError */.V5)(files.lockPath, current.what);
+    if (!isTarget(current))
+        return 'changed';
+    await context.hooks.afterGuardCheck?.(what);
+    if (!isFresh(guard, context))
+        return 'changed';
+    await context.hooks.beforeRemove?.(what);
+    const reaped = reapIfUnchanged(files.lockPath, isTarget);
+    if (reaped === 'removed')
+        return 'removed';
+    return reaped === 'gone' ? 'gone' : 'changed';
+}
+/**
+ * Removes the lock only if it still carries `token` (release by owner, §2.5), under a link
+ * guard where possible so that no new disk space is needed (issue 13.8).
+ */
+async function removeLockIfToken(files, context, token) {
+    const carriesToken = (outcome) => outcome.kind === 'file' && parseRecord(outcome.snapshot.content)?.token === token;
+    for (;;) {
+        const seen = readNoFollow(files.lockPath);
+        if (seen.kind === 'missing')
+            return { status: 'gone' };
+        if (seen.kind === 'not-a-file')
+            throw (0,errors/* notAFileError */.V5)(files.lockPath, seen.what);
+        const record = parseRecord(seen.snapshot.content);
+        // Reading touches nothing: a lock that is not ours needs no guard to be left alone.
+        if (!record || record.token !== token)
+            return { status: 'other', current: record };
+        const guard = await acquireReleaseGuard(files, context, seen.snapshot);
+        if (guard === 'gone')
+            continue;
+        try {
+            const removal = await removeUnderGuard(files, context, guard, 'release', carriesToken);
+            if (removal === 'removed')
+                return { status: 'removed', record };
+            // Changed under us, or the guard went stale while we paused: look again from the start.
+        }
+        finally {
+            releaseGuard(files, guard);
+        }
+    }
+}
+/** A link guard while the lock's owners live; our own guard where links or owners are missing. */
+async function acquireReleaseGuard(files, context, seen) {
+    // A link guard is judged by the lock's owners: with all of them gone it could be broken at
+    // once, so then (a lock released for a job that is over) this process's own guard is used.
+    if (!judgeFile(context, files.lockPath, seen).verdict.stale) {
+        const guard = await acquireLinkGuard(files, context);
+        if (guard !== 'unsupported')
+            return guard;
+    }
+    return acquireOwnGuard(files, context);
 }
 /**
  * Removes a lock judged stale only if, under the guard, it is still exactly the file that was
  * judged (same inode, mtime, size and content): a heartbeat that moved, or a fresh lock taken
  * in between, leaves it in place (§2.4).
  */
-function breakLockIfUnchanged(files, context, judged) {
-    return withGuard(files, context, () => {
-        const outcome = readNoFollow(files.lockPath);
-        if (outcome.kind === 'missing')
-            return 'gone';
-        if (outcome.kind === 'not-a-file')
-            throw notAFileError(files.lockPath, outcome.what);
-        if (!sameSnapshot(outcome.snapshot, judged))
-            return 'changed';
-        unlinkQuiet(files.lockPath);
-        return 'removed';
-    });
+async function breakLockIfUnchanged(files, context, judged) {
+    const isJudged = (outcome) => outcome.kind === 'file' && sameSnapshot(outcome.snapshot, judged);
+    const guard = await acquireOwnGuard(files, context);
+    try {
+        return await removeUnderGuard(files, context, guard, 'break', isJudged);
+    }
+    finally {
+        releaseGuard(files, guard);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/lock/heartbeat.ts
@@ -1414,28 +2005,330 @@ function stopHeartbeat(lockPath, token) {
     running.delete(key);
 }
 
-;// CONCATENATED MODULE: ./src/lock/paths.ts
-/** Where the lock's files live, beside the clone (§2, DESIGN "The lock"). */
+;// CONCATENATED MODULE: external "node:net"
+const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+// EXTERNAL MODULE: ./src/lock/paths.ts
+var paths = __nccwpck_require__(67);
+;// CONCATENATED MODULE: ./src/lock/keeper.ts
+/**
+ * The keeper: a detached process that co-owns a job lock (DESIGN "The lock"). It lives as long
+ * as the job (the runner kills it at job end through RUNNER_TRACKING_ID, which it inherits),
+ * heartbeats the lock for waiters that cannot check PIDs, and releases the lock itself when the
+ * job anchor dies.
+ *
+ * Start-up overlaps the wait and the caller's work (issue 12.6): acquireLock spawns the keeper
+ * once it is queued and writes its PID and start time into the lock record straight away; it
+ * never waits for the keeper to start. Which lock the keeper keeps (a slot of a pool is known
+ * only once taken) reaches it over an inherited socket (fd 3): one line `{"lockPath": …}`
+ * written after the lock exists. The socket buffers it, so a keeper that starts after its lock
+ * exists, or after its acquirer has exited, still reads it; it then checks its token in that
+ * lock and answers `holding`, which resolves `keeperReady`. End of stream without a line means
+ * the acquisition was given up. A keeper that never starts leaves a lock whose owners are the
+ * job anchor and a dead keeper: it is recovered once the job's anchor exits (§2.4).
+ */
 
-/** `${clonePath}.lock` — appended, never a suffix replacement (`repo.v2` → `repo.v2.lock`). */
-function lockPathFor(clonePath) {
-    return `${clonePath.replace(/[\\/]+$/, '')}.lock`;
+
+
+
+
+
+
+
+
+
+
+
+const ENV_FLAG = 'SHARED_CHECKOUT_LOCK_KEEPER';
+const ENV_CONFIG = 'SHARED_CHECKOUT_LOCK_KEEPER_CONFIG';
+/** How often a keeper whose lock is not yet taken checks that its job and acquirer live. */
+const WAIT_FOR_LOCK_POLL_MS = 500;
+/**
+ * How often a keeper holding the lock checks its job anchor. A crashed worker gets no orphan
+ * cleanup, so this bounds how long the next job waits for a killed one (issue 3: < 2 s). Cheap:
+ * a /proc read (a kill(pid, 0) and a cached start time on macOS/Windows).
+ */
+const ANCHOR_CHECK_MS = 250;
+/** From the moment the keeper is told its lock until it must have answered. */
+const READY_TIMEOUT_MS = 30_000;
+/** The inherited socket between acquirer and keeper. */
+const CHANNEL_FD = 3;
+const HOLDING = 'holding';
+function isKeeperInvocation(env = process.env) {
+    return env[ENV_FLAG] === '1';
 }
-function lockFilesFor(lockPath) {
+/** Pure: the keeper's environment — the caller's without secrets (issue 12.4), plus its config. */
+function keeperEnvironment(base, config) {
+    return withoutSecrets(base, { [ENV_FLAG]: '1', [ENV_CONFIG]: JSON.stringify(config) });
+}
+/** Gone for sure: no such process, or its PID now belongs to another one. Unknown is alive. */
+function isGone(ref, probeOf = probeProcess) {
+    const probe = probeOf(ref.pid);
+    if (probe.state === 'dead')
+        return true;
+    return probe.state === 'running' && ref.startTime !== '' && probe.startTime !== ref.startTime;
+}
+/** Signals `ref` only if it is still the very process we started (never a reused PID). */
+function stopProcess(ref) {
+    if (!ref.startTime || startTimeOf(ref.pid) !== ref.startTime)
+        return false;
+    try {
+        process.kill(ref.pid, 'SIGTERM');
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+function keeperError(entry, problem) {
+    return new Error(`The lock keeper (${process.execPath} ${entry}) is not running: ${problem.message}. ` +
+        'The keeper entry must call runKeeper() when isKeeperInvocation(process.env).');
+}
+function startKeeper(options) {
+    const entry = (0,external_node_path_.resolve)(options.entry);
+    const child = (0,external_node_child_process_namespaceObject.spawn)(process.execPath, [...options.execArgv, entry], {
+        detached: true,
+        stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+        env: keeperEnvironment(process.env, options.config)
+    });
+    if (child.pid === undefined)
+        throw new Error(`Could not start the lock keeper (${entry}).`);
+    const ref = { pid: child.pid, startTime: startTimeOf(child.pid) };
+    const channel = child.stdio[CHANNEL_FD];
+    let failure;
+    let settled = false;
+    let timer;
+    let finish = () => undefined;
+    const ready = new Promise((resolveReady, reject) => {
+        finish = problem => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            channel.removeAllListeners('data');
+            channel.destroy();
+            child.removeAllListeners();
+            // From now on the keeper lives on its own: it must not keep the acquirer alive.
+            child.unref();
+            if (!problem)
+                return resolveReady();
+            failure = keeperError(entry, problem);
+            reject(failure);
+        };
+        let received = '';
+        channel.setEncoding('utf8');
+        channel.on('data', (chunk) => {
+            received += chunk;
+            if (received.split('\n').includes(HOLDING))
+                finish();
+        });
+        channel.on('error', () => undefined);
+        child.on('error', error => finish(error));
+        child.on('exit', (code, signal) => finish(new Error(`it exited (${signal ?? `code ${code}`}) before it held the lock`)));
+    });
+    // Callers that never await it (or give up first) must not see an unhandled rejection.
+    ready.catch(() => undefined);
     return {
-        lockPath,
-        guardPath: `${lockPath}.guard`,
-        queueDir: `${lockPath}.queue`,
-        directory: (0,external_node_path_.dirname)(lockPath)
+        ...ref,
+        ready,
+        failure: () => failure,
+        hold(lockPath) {
+            // The first write of a socket goes out at once (libuv tries it synchronously), so the
+            // line is in the keeper's receive buffer even if this process exits right after.
+            channel.write(`${JSON.stringify({ lockPath })}\n`);
+            timer = setTimeout(() => finish(new Error(`it did not report within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+        },
+        abandon() {
+            finish(new Error('the acquisition was given up'));
+            stopProcess(ref);
+        }
     };
+}
+function readConfig(env) {
+    const text = env[ENV_CONFIG];
+    if (!text)
+        throw new Error(`${ENV_CONFIG} is not set: not started as a lock keeper`);
+    return JSON.parse(text);
+}
+function openChannel() {
+    try {
+        const channel = new external_node_net_namespaceObject.Socket({ fd: CHANNEL_FD, readable: true, writable: true });
+        channel.on('error', () => undefined);
+        return channel;
+    }
+    catch {
+        return undefined; // started by hand, without the socket: nothing tells it its lock
+    }
+}
+/**
+ * Waits for the acquirer's line naming the lock. Undefined when the acquisition was given up
+ * (end of stream), or the acquirer or the job anchor died first.
+ */
+function receiveLockPath(channel, config, context) {
+    return new Promise(resolveLine => {
+        let received = '';
+        const done = (lockPath) => {
+            clearInterval(check);
+            channel.removeAllListeners('data').removeAllListeners('end').removeAllListeners('close');
+            resolveLine(lockPath);
+        };
+        const check = setInterval(() => {
+            const gone = isGone(config.acquirer, context.probe);
+            if (gone || (config.anchor && isGone(config.anchor, context.probe)))
+                done(undefined);
+        }, Math.min(WAIT_FOR_LOCK_POLL_MS, context.heartbeatMs));
+        channel.setEncoding('utf8');
+        channel.on('data', (chunk) => {
+            received += chunk;
+            const newline = received.indexOf('\n');
+            if (newline < 0)
+                return;
+            try {
+                const { lockPath } = JSON.parse(received.slice(0, newline));
+                done(typeof lockPath === 'string' ? lockPath : undefined);
+            }
+            catch {
+                done(undefined);
+            }
+        });
+        channel.on('end', () => done(undefined));
+        channel.on('close', () => done(undefined));
+    });
+}
+function tokenCheck(token) {
+    return content => parseRecord(content)?.token === token;
+}
+/** The keeper's whole life. Resolves when it should exit. */
+async function runKeeper(env = process.env) {
+    const config = readConfig(env);
+    const context = createContext(config);
+    const isOurs = tokenCheck(config.token);
+    // SIGTERM (job end, or post after releasing) ends it without releasing; the cancellation
+    // SIGINT is for the step, not for the job's lock.
+    process.on('SIGTERM', () => process.exit(0));
+    process.on('SIGINT', () => undefined);
+    process.on('SIGHUP', () => undefined);
+    const channel = openChannel();
+    if (!channel)
+        return;
+    const lockPath = await receiveLockPath(channel, config, context);
+    // The lock must carry our token: it may already have been released (or lost) meanwhile.
+    if (!lockPath || touchIfToken(lockPath, isOurs) !== 'touched') {
+        channel.destroy();
+        return;
+    }
+    channel.end(`${HOLDING}\n`);
+    const files = (0,paths/* slotFilesFor */.Pq)(lockPath);
+    const checkEveryMs = config.anchor
+        ? Math.min(ANCHOR_CHECK_MS, context.heartbeatMs)
+        : context.heartbeatMs;
+    let nextHeartbeatAt = external_node_perf_hooks_namespaceObject.performance.now() + context.heartbeatMs;
+    for (;;) {
+        if (config.anchor && isGone(config.anchor, context.probe)) {
+            // The job is over without its post step having released: release for it (§2.4).
+            await removeLockIfToken(files, context, config.token);
+            return;
+        }
+        const now = external_node_perf_hooks_namespaceObject.performance.now();
+        if (now >= nextHeartbeatAt) {
+            if (touchIfToken(files.lockPath, isOurs) !== 'touched')
+                return;
+            nextHeartbeatAt = now + context.heartbeatMs;
+        }
+        await (0,promises_namespaceObject.setTimeout)(Math.min(checkEveryMs, nextHeartbeatAt - now));
+    }
+}
+
+// EXTERNAL MODULE: ./src/lock/options.ts
+var lock_options = __nccwpck_require__(617);
+;// CONCATENATED MODULE: ./src/lock/pool.ts
+/**
+ * What one acquisition waits for: a pool of slot locks behind one FIFO queue (§2.7 across the
+ * pool), or a single lock, which is a pool of one with the v1 file names (`${lock}.queue/`).
+ * Pure decisions about a pool's slots live here too.
+ */
+
+
+
+const SLOTS_ACCEPTED = 'a non-empty list of distinct lock file paths, none of them the queue';
+function checkedSlots(slots, queueDir) {
+    if (!Array.isArray(slots) || slots.length === 0) {
+        throw new errors/* LockOptionError */.h1('pool.slots()', slots, SLOTS_ACCEPTED);
+    }
+    const resolved = slots.map(slot => {
+        if (typeof slot !== 'string' || slot === '') {
+            throw new errors/* LockOptionError */.h1('pool.slots()', slots, SLOTS_ACCEPTED);
+        }
+        return (0,external_node_path_.resolve)(slot);
+    });
+    if (new Set(resolved).size !== resolved.length || resolved.includes(queueDir)) {
+        throw new errors/* LockOptionError */.h1('pool.slots()', slots, SLOTS_ACCEPTED);
+    }
+    return resolved;
+}
+function targetOf(options) {
+    const { lockPath, pool } = options;
+    if ((lockPath === undefined) === (pool === undefined)) {
+        throw new errors/* LockOptionError */.h1('lockPath/pool', `${lockPath === undefined ? 'neither' : 'both'} given`, 'exactly one of them');
+    }
+    if (pool) {
+        if (typeof pool.queueDir !== 'string' || pool.queueDir === '') {
+            throw new errors/* LockOptionError */.h1('pool.queueDir', pool.queueDir, 'a directory path');
+        }
+        if (typeof pool.slots !== 'function') {
+            throw new errors/* LockOptionError */.h1('pool.slots', pool.slots, 'a function returning the slot paths');
+        }
+        const queueDir = (0,external_node_path_.resolve)(pool.queueDir);
+        return {
+            queueDir,
+            slots: () => checkedSlots(pool.slots(), queueDir),
+            single: false,
+            name: queueDir
+        };
+    }
+    if (typeof lockPath !== 'string' || lockPath === '') {
+        throw new errors/* LockOptionError */.h1('lockPath', lockPath, 'a lock file path');
+    }
+    const files = (0,paths/* lockFilesFor */.ec)((0,external_node_path_.resolve)(lockPath));
+    return {
+        queueDir: files.queueDir,
+        slots: () => [files.lockPath],
+        single: true,
+        name: files.lockPath
+    };
+}
+/**
+ * True when `record` was written on this machine, in this boot and PID namespace, by a job
+ * whose anchor is `anchor` (same PID and start time): an earlier step of this very job.
+ */
+function heldByOwnJob(record, anchor, local) {
+    if (!record || !anchor || anchor.startTime === '')
+        return false;
+    const here = record.host === local.host &&
+        record.machineId === local.machineId &&
+        record.bootId === local.bootId &&
+        record.pidNamespace === local.pidNamespace;
+    return (here &&
+        record.owners.some(owner => owner.role === 'job-anchor' &&
+            owner.pid === anchor.pid &&
+            owner.startTime === anchor.startTime));
+}
+/**
+ * Issue 13.7: every slot is held by this job itself, so it would wait for its own post step.
+ * Never true without a job anchor (holdFor 'process', or an anchor PID ≤ 1).
+ */
+function allHeldByOwnJob(slots, anchor, local) {
+    return (anchor !== undefined &&
+        slots.length > 0 &&
+        slots.every(slot => slot.held && heldByOwnJob(slot.holder, anchor, local)));
 }
 
 ;// CONCATENATED MODULE: ./src/lock/queue.ts
 /**
- * The FIFO of waiters `<clone>.lock.queue/<ticket>` (§2.7). A ticket is a zero-padded integer,
- * one more than the largest present, created with the same exclusive create as the lock. Only
- * the head may create the lock; exclusion itself rests on the lock file alone. Entries of
- * waiters that died are removed by the waiters behind them, with the same proof rules.
+ * The FIFO of waiters `<queue>/<ticket>` (§2.7): `${lock}.queue/` of a single lock, or the one
+ * queue a pool of slots shares. A ticket is a zero-padded integer, one more than the largest
+ * present, created with the same exclusive create as the lock. Only the head may create a lock
+ * (take a slot); exclusion itself rests on the lock files alone. Entries of waiters that died
+ * are removed by the waiters behind them, with the same proof rules.
  */
 
 
@@ -1449,27 +2342,31 @@ const TICKET = /^\d{12}$/;
 function ticketName(number) {
     return String(number).padStart(TICKET_DIGITS, '0');
 }
-/** Creates the queue directory (refusing a planted link) with the lock directory's permissions. */
-function ensureQueueDir(files) {
+/**
+ * Creates the queue directory (refusing a planted link) with its parent directory's
+ * permissions: whoever may create the locks there may queue for them.
+ */
+function ensureQueueDir(queueDir) {
+    const parent = (0,external_node_path_.dirname)(queueDir);
     try {
-        (0,external_node_fs_namespaceObject.mkdirSync)(files.queueDir);
-        // Whoever may create the lock may queue for it: copy the lock directory's mode bits.
-        (0,external_node_fs_namespaceObject.chmodSync)(files.queueDir, (0,external_node_fs_namespaceObject.statSync)(files.directory).mode & 0o7777);
+        (0,external_node_fs_namespaceObject.mkdirSync)(parent, { recursive: true });
+        (0,external_node_fs_namespaceObject.mkdirSync)(queueDir);
+        (0,external_node_fs_namespaceObject.chmodSync)(queueDir, (0,external_node_fs_namespaceObject.statSync)(parent).mode & 0o7777);
     }
     catch (error) {
         const code = error.code;
         if (code !== 'EEXIST')
-            throw asPathError(error, files.directory, 'create the lock queue in it');
+            throw (0,errors/* asPathError */.G0)(error, parent, 'create the lock queue in it');
     }
-    const stats = (0,external_node_fs_namespaceObject.lstatSync)(files.queueDir);
+    const stats = (0,external_node_fs_namespaceObject.lstatSync)(queueDir);
     if (!stats.isDirectory()) {
-        throw notAFileError(files.queueDir, stats.isSymbolicLink() ? 'symbolic link' : 'file');
+        throw (0,errors/* notAFileError */.V5)(queueDir, stats.isSymbolicLink() ? 'symbolic link' : 'file');
     }
 }
-function listQueue(files) {
+function listQueue(queueDir) {
     const tickets = [];
     let largest = 0;
-    for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(files.queueDir, { withFileTypes: true })) {
+    for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(queueDir, { withFileTypes: true })) {
         if (!TICKET.test(entry.name))
             continue;
         largest = Math.max(largest, Number(entry.name));
@@ -1480,33 +2377,26 @@ function listQueue(files) {
     tickets.sort();
     return { tickets, largest };
 }
-/** True while some queue entry carries `token` (its waiter has not yet taken the lock). */
-function queueHasToken(files, token) {
-    return listQueue(files).tickets.some(ticket => {
-        const outcome = readNoFollow((0,external_node_path_.join)(files.queueDir, ticket));
-        return outcome.kind === 'file' && parseRecord(outcome.snapshot.content)?.token === token;
-    });
-}
 class QueueEntry {
-    files;
+    queueDir;
     content;
     token;
     ticket;
-    constructor(files, content, token, ticket) {
-        this.files = files;
+    constructor(queueDir, content, token, ticket) {
+        this.queueDir = queueDir;
         this.content = content;
         this.token = token;
         this.ticket = ticket;
     }
     /** Takes the next ticket. */
-    static enqueue(files, content, token) {
-        let number = listQueue(files).largest + 1;
-        while (!createExclusive((0,external_node_path_.join)(files.queueDir, ticketName(number)), content))
+    static enqueue(queueDir, content, token) {
+        let number = listQueue(queueDir).largest + 1;
+        while (!createExclusive((0,external_node_path_.join)(queueDir, ticketName(number)), content))
             number++;
-        return new QueueEntry(files, content, token, ticketName(number));
+        return new QueueEntry(queueDir, content, token, ticketName(number));
     }
     get path() {
-        return (0,external_node_path_.join)(this.files.queueDir, this.ticket);
+        return (0,external_node_path_.join)(this.queueDir, this.ticket);
     }
     isOurs = (content) => parseRecord(content)?.token === this.token;
     /**
@@ -1518,7 +2408,7 @@ class QueueEntry {
             return;
         if (createExclusive(this.path, this.content))
             return;
-        this.ticket = QueueEntry.enqueue(this.files, this.content, this.token).ticket;
+        this.ticket = QueueEntry.enqueue(this.queueDir, this.content, this.token).ticket;
     }
     /**
      * The tickets ahead of this one. With `removeDead`, the entry directly ahead is removed when
@@ -1527,7 +2417,7 @@ class QueueEntry {
      * every waiter O(1) however long the queue.
      */
     ahead(context, removeDead, log) {
-        const { tickets } = listQueue(this.files);
+        const { tickets } = listQueue(this.queueDir);
         if (!tickets.includes(this.ticket) && readNoFollow(this.path).kind === 'missing') {
             this.heartbeat();
             return this.ahead(context, removeDead, log);
@@ -1541,7 +2431,7 @@ class QueueEntry {
         return ahead;
     }
     removeIfDead(context, ticket, log) {
-        const path = (0,external_node_path_.join)(this.files.queueDir, ticket);
+        const path = (0,external_node_path_.join)(this.queueDir, ticket);
         const outcome = readNoFollow(path);
         if (outcome.kind !== 'file')
             return true;
@@ -1564,183 +2454,49 @@ class QueueEntry {
     }
 }
 
-;// CONCATENATED MODULE: ./src/lock/keeper.ts
-/**
- * The keeper: a detached process that co-owns a job lock (DESIGN "The lock"). Main starts it
- * before taking the lock; it lives as long as the job (the runner kills it at job end through
- * RUNNER_TRACKING_ID, which it inherits), heartbeats the lock for waiters that cannot check
- * PIDs, and releases the lock itself when the job anchor dies.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-const ENV_FLAG = 'SHARED_CHECKOUT_LOCK_KEEPER';
-const ENV_CONFIG = 'SHARED_CHECKOUT_LOCK_KEEPER_CONFIG';
-/** How often a keeper whose lock is not yet taken looks for it. */
-const WAIT_FOR_LOCK_POLL_MS = 500;
-/**
- * How often a keeper holding the lock checks its job anchor. A crashed worker gets no orphan
- * cleanup, so this bounds how long the next job waits for a killed one (issue 3: < 2 s). Cheap:
- * a /proc read (a kill(pid, 0) and a cached start time on macOS/Windows).
- */
-const ANCHOR_CHECK_MS = 250;
-const READY_TIMEOUT_MS = 30_000;
-/** The keeper reports readiness on this inherited pipe. */
-const READY_FD = 3;
-function isKeeperInvocation(env = process.env) {
-    return env[ENV_FLAG] === '1';
-}
-/** Gone for sure: no such process, or its PID now belongs to another one. Unknown is alive. */
-function isGone(ref, probeOf = probeProcess) {
-    const probe = probeOf(ref.pid);
-    if (probe.state === 'dead')
-        return true;
-    return probe.state === 'running' && ref.startTime !== '' && probe.startTime !== ref.startTime;
-}
-/** Signals `ref` only if it is still the very process we started (never a reused PID). */
-function stopProcess(ref) {
-    if (!ref.startTime || startTimeOf(ref.pid) !== ref.startTime)
-        return false;
-    try {
-        process.kill(ref.pid, 'SIGTERM');
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-function startKeeper(options) {
-    const entry = (0,external_node_path_.resolve)(options.entry);
-    const child = (0,external_node_child_process_namespaceObject.spawn)(process.execPath, [...options.execArgv, entry], {
-        detached: true,
-        stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
-        // Inherits RUNNER_TRACKING_ID, so the runner ends the keeper with the job.
-        env: { ...process.env, [ENV_FLAG]: '1', [ENV_CONFIG]: JSON.stringify(options.config) }
-    });
-    if (child.pid === undefined)
-        throw new Error(`Could not start the lock keeper (${entry}).`);
-    const pid = child.pid;
-    const startTime = startTimeOf(pid);
-    const pipe = child.stdio[READY_FD];
-    const ready = new Promise((resolveReady, reject) => {
-        const timer = setTimeout(() => finish(new Error('it did not start within 30 s')), READY_TIMEOUT_MS);
-        const finish = (problem) => {
-            clearTimeout(timer);
-            pipe.removeAllListeners();
-            pipe.destroy();
-            child.removeAllListeners();
-            child.unref();
-            if (!problem)
-                return resolveReady();
-            reject(new Error(`The lock keeper (${process.execPath} ${entry}) is not running: ${problem.message}. ` +
-                'The keeper entry must call runKeeper() when isKeeperInvocation(process.env).'));
-        };
-        pipe.on('data', () => finish());
-        pipe.on('error', () => undefined);
-        child.on('error', error => finish(error));
-        child.on('exit', code => finish(new Error(`it exited with code ${code} before it was ready`)));
-    });
-    // Callers that give up before awaiting must not see an unhandled rejection.
-    ready.catch(() => undefined);
-    return { pid, startTime, ready };
-}
-function readConfig(env) {
-    const text = env[ENV_CONFIG];
-    if (!text)
-        throw new Error(`${ENV_CONFIG} is not set: not started as a lock keeper`);
-    return JSON.parse(text);
-}
-function reportReady() {
-    try {
-        (0,external_node_fs_namespaceObject.writeSync)(READY_FD, 'ready\n');
-        (0,external_node_fs_namespaceObject.closeSync)(READY_FD);
-    }
-    catch {
-        // Started by hand without the pipe: nothing to report to.
-    }
-}
-function tokenCheck(token) {
-    return content => parseRecord(content)?.token === token;
-}
-/** The keeper's whole life. Resolves when it should exit. */
-async function runKeeper(env = process.env) {
-    const config = readConfig(env);
-    const files = lockFilesFor(config.lockPath);
-    const context = createContext(config);
-    const isOurs = tokenCheck(config.token);
-    // SIGTERM (job end, or post after releasing) ends it without releasing; the cancellation
-    // SIGINT is for the step, not for the job's lock.
-    process.on('SIGTERM', () => process.exit(0));
-    process.on('SIGINT', () => undefined);
-    process.on('SIGHUP', () => undefined);
-    reportReady();
-    // Until the lock carries our token, the acquirer is still waiting (or gave up, or died).
-    // It leaves the queue only after creating the lock, so the queue is read first: no entry
-    // and no lock with our token means it gave up, or its lock is already gone.
-    for (;;) {
-        const waiting = queueHasToken(files, config.token);
-        const outcome = readNoFollow(files.lockPath);
-        if (outcome.kind === 'file' && isOurs(outcome.snapshot.content))
-            break;
-        if (!waiting || isGone(config.acquirer, context.probe))
-            return;
-        if (config.anchor && isGone(config.anchor, context.probe))
-            return;
-        await (0,promises_namespaceObject.setTimeout)(Math.min(WAIT_FOR_LOCK_POLL_MS, context.heartbeatMs));
-    }
-    const checkEveryMs = config.anchor
-        ? Math.min(ANCHOR_CHECK_MS, context.heartbeatMs)
-        : context.heartbeatMs;
-    let nextHeartbeatAt = 0;
-    for (;;) {
-        if (config.anchor && isGone(config.anchor, context.probe)) {
-            // The job is over without its post step having released: release for it (§2.4).
-            await removeLockIfToken(files, context, config.token);
-            return;
-        }
-        const now = external_node_perf_hooks_namespaceObject.performance.now();
-        if (now >= nextHeartbeatAt) {
-            if (touchIfToken(files.lockPath, isOurs) !== 'touched')
-                return;
-            nextHeartbeatAt = now + context.heartbeatMs;
-        }
-        await (0,promises_namespaceObject.setTimeout)(Math.min(checkEveryMs, nextHeartbeatAt - now));
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/lock/wake.ts
 /**
  * Waking a waiter (§2.6): filesystem notifications on the lock's directory and the queue
  * directory wake it within milliseconds of a release; a timer is the fallback for filesystems
- * without notifications. Sleeping costs no CPU.
+ * without notifications. Sleeping costs no CPU. A directory that cannot be watched at all (no
+ * inotify instances or watches left: EMFILE, ENOSPC) makes the waker "blind": its owner then
+ * looks again every BLIND_RECHECK_MS instead of only at its poll.
  */
 
+
+/** How often a blind waiter looks again: a release is still noticed within this. */
+const BLIND_RECHECK_MS = 200;
+/** The watch call, replaceable by tests (they make it fail as an exhausted inotify does). */
+const watchOps = { watch: external_node_fs_namespaceObject.watch };
+/** The longest delay setTimeout takes (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 class Waker {
     watchers = [];
     pending = false;
     wakeUp;
-    constructor(targets) {
+    /** Some directory is not watched: changes there only show at the next look. */
+    blind = false;
+    constructor(targets, onBlind = () => undefined) {
+        const lost = (directory, error) => {
+            this.blind = true;
+            onBlind(directory, error?.code ?? String(error));
+            // Whatever happened may have been missed: look once at once.
+            this.notify();
+        };
         for (const target of targets) {
             try {
-                const watcher = (0,external_node_fs_namespaceObject.watch)(target.directory, { persistent: true }, (_event, name) => {
+                const watcher = watchOps.watch(target.directory, { persistent: true }, (_event, name) => {
                     if (!target.accept || !name || target.accept(String(name)))
                         this.notify();
                 });
-                // Notifications unsupported or lost (network filesystems): polling still runs.
-                watcher.on('error', () => watcher.close());
+                watcher.on('error', error => {
+                    watcher.close();
+                    lost(target.directory, error);
+                });
                 this.watchers.push(watcher);
             }
-            catch {
-                // Same fallback: the poll timer alone.
+            catch (error) {
+                lost(target.directory, error);
             }
         }
     }
@@ -1766,7 +2522,8 @@ class Waker {
                 resolve(reason);
             };
             const onAbort = () => finish('abort');
-            const timer = setTimeout(() => finish('timeout'), Math.max(0, ms));
+            // Longer timers overflow and fire at once: a spin instead of a sleep.
+            const timer = setTimeout(() => finish('timeout'), Math.min(Math.max(0, ms), MAX_TIMER_MS));
             signal?.addEventListener('abort', onAbort, { once: true });
             this.wakeUp = finish;
         });
@@ -1777,12 +2534,64 @@ class Waker {
         this.watchers.length = 0;
     }
 }
+/** Watches the queue and the slots' directories; rebuilt when the slots' directories change. */
+class Watches {
+    queueDir;
+    log;
+    waker;
+    key = '';
+    slotNames = new Set();
+    predecessor;
+    reported = new Set();
+    constructor(queueDir, log) {
+        this.queueDir = queueDir;
+        this.log = log;
+    }
+    /** True when some directory could not be watched (see BLIND_RECHECK_MS). */
+    get blind() {
+        return this.waker?.blind ?? false;
+    }
+    /** Only the head cares about the slots, a waiter only about the entry just ahead of it. */
+    update(slots, ahead) {
+        this.slotNames = new Set(slots);
+        this.predecessor = ahead.length > 0 ? ahead[ahead.length - 1] : undefined;
+        const directories = [...new Set([this.queueDir, ...slots.map(slot => (0,external_node_path_.dirname)(slot))])].sort();
+        const key = directories.join('\0');
+        if (this.waker && key === this.key)
+            return;
+        this.waker?.close();
+        this.key = key;
+        // A release wakes one process: the head on any slot's change, a waiter on its predecessor's.
+        this.waker = new Waker(directories.map(directory => ({
+            directory,
+            accept: name => (directory === this.queueDir && name === this.predecessor) ||
+                (this.predecessor === undefined && this.slotNames.has((0,external_node_path_.resolve)(directory, name)))
+        })), (directory, code) => {
+            if (this.reported.has(directory))
+                return;
+            this.reported.add(directory);
+            this.log(`Cannot watch ${directory} for changes (${code}): looking again every ${BLIND_RECHECK_MS} ms instead.`);
+        });
+    }
+    wait(ms, signal) {
+        return this.waker.wait(ms, signal);
+    }
+    close() {
+        this.waker?.close();
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/lock/lock.ts
 /**
- * Taking and releasing the job-spanning lock (§2). Exclusion rests on the exclusive creation of
- * `<clone>.lock`; the queue orders the waiters; the guard makes every removal race-free.
+ * Taking and releasing the job-spanning lock (§2). A lock is one file, created exclusively;
+ * waiters queue in a FIFO directory; a guard makes every removal race-free. A pool is N such
+ * lock files ("slots", §3's working trees) behind one queue: only the queue head tries the
+ * slots, in the caller's order of preference, and takes the first free one, so fairness holds
+ * across the pool (§2.7) and exclusion per slot rests on each file's exclusive creation (§2.1).
+ * A single lock is a pool of one with the v1 file names.
  */
+
+
 
 
 
@@ -1799,57 +2608,147 @@ class Waker {
 
 const DEFAULT_POLL_MS = 1000;
 const DEFAULT_REPORT_EVERY_MS = 60_000;
-/** Creates the lock directory if missing and fails early and clearly when it is not writable. */
-function prepareDirectory(files) {
+function validateOptions(options) {
+    if (options.holdFor !== 'job' && options.holdFor !== 'process') {
+        throw new errors/* LockOptionError */.h1('holdFor', options.holdFor, "'job' or 'process'");
+    }
+    const anchor = options.jobAnchorPid;
+    if (anchor !== undefined && (!Number.isInteger(anchor) || anchor < 0)) {
+        throw new errors/* LockOptionError */.h1('jobAnchorPid', anchor, 'a process id');
+    }
+    (0,lock_options/* validateTimings */.mV)(options, DEFAULT_LEASE_MS);
+}
+/** Creates a lock directory if missing and fails early and clearly when it is not writable. */
+function prepareDirectory(directory) {
     try {
-        (0,external_node_fs_namespaceObject.mkdirSync)(files.directory, { recursive: true });
-        (0,external_node_fs_namespaceObject.accessSync)(files.directory, external_node_fs_namespaceObject.constants.W_OK);
+        (0,external_node_fs_namespaceObject.mkdirSync)(directory, { recursive: true });
+        (0,external_node_fs_namespaceObject.accessSync)(directory, external_node_fs_namespaceObject.constants.W_OK);
     }
     catch (error) {
-        const problem = asPathError(error, files.directory, 'create or write lock files in it');
-        if (problem instanceof LockPathError)
+        const problem = (0,errors/* asPathError */.G0)(error, directory, 'create or write lock files in it');
+        if (problem instanceof errors/* LockPathError */.TJ)
             throw problem;
         throw error;
     }
 }
-function readHolder(files) {
-    const outcome = readNoFollow(files.lockPath);
+/**
+ * Prepares each slot's directory once (slots may change between tries) and sweeps the temp
+ * and set-aside files that killed processes left of each slot, once per acquisition.
+ */
+/** How often a waiter makes its vanished directories again before it gives up. */
+const MAX_RECREATE = 20;
+class SlotDirectories {
+    prepared = new Set();
+    swept = new Set();
+    /** The directories may have gone: prepare them again on the next call. */
+    forget() {
+        this.prepared.clear();
+    }
+    prepare(slots) {
+        for (const slot of slots) {
+            const directory = (0,external_node_path_.dirname)(slot);
+            if (!this.prepared.has(directory))
+                prepareDirectory(directory);
+            this.prepared.add(directory);
+            if (this.swept.has(slot))
+                continue;
+            sweepLeftovers(directory, [(0,external_node_path_.basename)(slot), (0,external_node_path_.basename)((0,paths/* slotFilesFor */.Pq)(slot).guardPath)]);
+            this.swept.add(slot);
+        }
+    }
+}
+function readSlot(lockPath) {
+    const outcome = readNoFollow(lockPath);
     if (outcome.kind === 'not-a-file')
-        throw notAFileError(files.lockPath, outcome.what);
-    return outcome.kind === 'file' ? parseRecord(outcome.snapshot.content) : undefined;
+        throw (0,errors/* notAFileError */.V5)(lockPath, outcome.what);
+    if (outcome.kind === 'missing')
+        return { lockPath, held: false };
+    return { lockPath, held: true, holder: parseRecord(outcome.snapshot.content) };
 }
-function progressLine(files, holder, ahead, waitedMs) {
-    const who = holder ? `held by ${describeHolder(holder, Date.now())}` : 'free';
+const firstHolder = (slots) => slots.find(slot => slot.holder)?.holder;
+function progressLine(target, slots, ahead, waitedMs) {
     const queue = ahead === 1 ? '1 waiter ahead' : `${ahead} waiters ahead`;
-    return `Waiting for the lock ${files.lockPath} (${formatDuration(waitedMs)} so far): ${who}; ${queue} of this job.`;
+    const sofar = (0,describe/* formatDuration */.a3)(waitedMs);
+    if (target.single) {
+        const holder = slots[0]?.holder;
+        const who = holder ? `held by ${(0,describe/* describeHolder */.sG)(holder, Date.now())}` : 'free';
+        return `Waiting for the lock ${target.name} (${sofar} so far): ${who}; ${queue} of this job.`;
+    }
+    return (`Waiting for one of the ${slots.length} locks queued in ${target.name} (${sofar} so far): ` +
+        `${(0,describe/* describeSlots */.Js)(slots, Date.now())}; ${queue} of this job.`);
 }
-function startOwners(options, files, token, context) {
+function timeoutError(target, waitedMs, slots) {
+    const holder = firstHolder(slots);
+    return target.single
+        ? new errors/* LockTimeoutError */.XB(target.name, waitedMs, slots[0]?.holder)
+        : new errors/* LockTimeoutError */.XB(target.name, waitedMs, holder, slots);
+}
+function failIfHeldByOwnJob(target, slots, anchor, context) {
+    if (allHeldByOwnJob(slots, anchor, context.local)) {
+        throw new errors/* LockHeldByOwnJobError */.dz(slots.map(slot => slot.lockPath), target.queueDir);
+    }
+}
+/** The job anchor of a job lock: the runner's worker, i.e. our parent by default (§2). */
+function jobAnchorOf(options) {
+    if (options.holdFor !== 'job')
+        return undefined;
+    const pid = options.jobAnchorPid ?? process.ppid;
+    return pid > 1 ? ownerOf(pid, 'job-anchor') : undefined;
+}
+function startOwners(options, anchor, token, context) {
     if (options.holdFor === 'process')
         return { owners: [ownerOf(process.pid, 'process')] };
-    const anchorPid = options.jobAnchorPid ?? process.ppid;
-    const anchor = anchorPid > 1 ? ownerOf(anchorPid, 'job-anchor') : undefined;
     const keeper = startKeeper({
         entry: options.keeperEntry ?? process.argv[1] ?? '',
         execArgv: options.keeperExecArgv ?? [],
         config: {
-            lockPath: files.lockPath,
             token,
             acquirer: ownerOf(process.pid, 'process'),
-            anchor,
+            anchor: anchor ? { pid: anchor.pid, startTime: anchor.startTime } : undefined,
             leaseMs: context.leaseMs,
             heartbeatMs: context.heartbeatMs,
             abandonedAfterMs: context.abandonedAfterMs
         }
     });
-    const owners = [];
-    if (anchor)
-        owners.push({ ...anchor, role: 'job-anchor' });
+    // The record names the keeper right away: its start-up never delays the lock (issue 12.6).
+    const owners = anchor ? [anchor] : [];
     owners.push({ pid: keeper.pid, startTime: keeper.startTime, role: 'keeper' });
     return { owners, keeper };
 }
+/**
+ * One try of the queue head: the slots in order of preference; the first free one is taken.
+ * On a full check a stale one is broken (§2.4) and the slots are tried again.
+ */
+async function tryTake(slots, context, makeRecord, fullCheck, options, log) {
+    const states = [];
+    for (const lockPath of slots) {
+        const record = makeRecord();
+        if (createExclusive(lockPath, encodeRecord(record)))
+            return { kind: 'taken', lockPath, record };
+        const outcome = readNoFollow(lockPath);
+        if (outcome.kind === 'not-a-file')
+            throw (0,errors/* notAFileError */.V5)(lockPath, outcome.what);
+        if (outcome.kind === 'missing')
+            return { kind: 'again' }; // released in between
+        const judged = judgeFile(context, lockPath, outcome.snapshot);
+        if (fullCheck && judged.verdict.stale) {
+            await options.hooks?.beforeBreak?.(judged.record, judged.verdict.reason);
+            const broken = await breakLockIfUnchanged((0,paths/* slotFilesFor */.Pq)(lockPath), context, outcome.snapshot);
+            if (broken === 'removed') {
+                const who = judged.record ? (0,describe/* describeHolder */.sG)(judged.record, Date.now()) : 'unreadable file';
+                log(`Broke the stale lock ${lockPath} (${who}): ${judged.verdict.reason}.`);
+            }
+            context.tracker.forget(lockPath);
+            return { kind: 'again' };
+        }
+        states.push({ lockPath, held: true, holder: judged.record });
+    }
+    return { kind: 'held', slots: states };
+}
 async function acquireLock(options) {
+    validateOptions(options);
     const started = external_node_perf_hooks_namespaceObject.performance.now();
-    const files = lockFilesFor((0,external_node_path_.resolve)(options.lockPath));
+    const target = targetOf(options);
     const log = options.log ?? (() => undefined);
     const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
     const reportEveryMs = options.reportEveryMs ?? DEFAULT_REPORT_EVERY_MS;
@@ -1859,146 +2758,183 @@ async function acquireLock(options) {
     const token = randomHex(16);
     const job = normalizeJob(options.job);
     if (options.signal?.aborted)
-        throw new LockCancelledError(files.lockPath);
-    prepareDirectory(files);
-    ensureQueueDir(files);
-    sweepLeftovers(files.directory, [(0,external_node_path_.basename)(files.lockPath), (0,external_node_path_.basename)(files.guardPath)]);
-    sweepLeftovers(files.queueDir);
+        throw new errors/* LockCancelledError */.pw(target.name);
+    let slots = target.slots();
+    const directories = new SlotDirectories();
+    directories.prepare(slots);
+    ensureQueueDir(target.queueDir);
+    sweepLeftovers(target.queueDir);
+    const anchor = jobAnchorOf(options);
+    // Issue 13.7: an earlier step of this job holds every slot. Checked before queueing, so the
+    // common case fails at once and leaves no trace; again at every poll while waiting.
+    failIfHeldByOwnJob(target, slots.map(readSlot), anchor, context);
     const waiterRecord = buildRecord(context, 'waiter', token, [ownerOf(process.pid, 'process')], job);
     let entry;
     let keeper;
-    let waker;
     let entryHeartbeat;
     let acquired;
+    const watches = new Watches(target.queueDir, log);
     try {
-        entry = QueueEntry.enqueue(files, encodeRecord(waiterRecord), token);
-        // The keeper starts once our queue entry exists: it reads the entry as "still waiting".
-        const ownership = startOwners(options, files, token, context);
-        const owners = ownership.owners;
+        entry = QueueEntry.enqueue(target.queueDir, encodeRecord(waiterRecord), token);
+        // The keeper starts once our queue entry exists; its start-up overlaps the wait.
+        const ownership = startOwners(options, anchor, token, context);
         keeper = ownership.keeper;
+        const makeRecord = () => buildRecord(context, 'lock', token, ownership.owners, job);
         const queuePosition = entry.ahead(context, false, log).length;
         await options.hooks?.onQueued?.(entry.ticket, queuePosition);
         const queued = entry;
-        entryHeartbeat = setInterval(() => queued.heartbeat(), context.heartbeatMs);
-        // Only the head cares about the lock file, and a waiter only about the entry just ahead
-        // of it: a release wakes one process, not the whole queue.
-        const lockName = (0,external_node_path_.basename)(files.lockPath);
-        let ahead = [];
-        waker = new Waker([
-            { directory: files.directory, accept: name => name === lockName && ahead.length === 0 },
-            {
-                directory: files.queueDir,
-                accept: name => ahead.length > 0 && name === ahead[ahead.length - 1]
+        entryHeartbeat = setInterval(() => {
+            try {
+                queued.heartbeat();
             }
-        ]);
+            catch {
+                // A full disk or a transient error: the next beat tries again (others judge the
+                // entry by its owner on this host, by this heartbeat elsewhere).
+            }
+        }, context.heartbeatMs);
         let holderSeen;
+        let seen = [];
         let nextPollAt = 0;
         let nextReportAt = 0;
-        let keeperReady = false;
+        // Issue 12.6: waitedMs counts only the time the lock was unavailable.
+        let unavailableSince;
+        let recreated = 0;
         for (;;) {
-            if (options.signal?.aborted)
-                throw new LockCancelledError(files.lockPath);
-            const now = external_node_perf_hooks_namespaceObject.performance.now();
-            // Staleness of others is judged on the poll, not on every notification.
-            const fullCheck = now >= nextPollAt;
-            if (fullCheck)
-                nextPollAt = now + pollMs;
-            ahead = entry.ahead(context, fullCheck, log);
-            let holder;
-            if (ahead.length === 0) {
-                if (keeper && !keeperReady) {
-                    await keeper.ready;
-                    keeperReady = true;
+            try {
+                if (options.signal?.aborted)
+                    throw new errors/* LockCancelledError */.pw(target.name);
+                const now = external_node_perf_hooks_namespaceObject.performance.now();
+                // Staleness of others is judged on the poll, not on every notification.
+                const fullCheck = now >= nextPollAt;
+                if (fullCheck)
+                    nextPollAt = now + pollMs;
+                const ahead = entry.ahead(context, fullCheck, log);
+                const head = ahead.length === 0;
+                if (head || fullCheck) {
+                    slots = target.slots();
+                    directories.prepare(slots);
                 }
-                const record = buildRecord(context, 'lock', token, owners, job);
-                if (createExclusive(files.lockPath, encodeRecord(record))) {
-                    acquired = record;
-                    const waitedMs = external_node_perf_hooks_namespaceObject.performance.now() - started;
-                    return {
-                        lockPath: files.lockPath,
-                        token,
-                        record,
-                        waitedMs,
-                        holderSeen,
-                        queuePosition,
-                        keeperPid: keeper?.pid,
-                        keeperStartTime: keeper?.startTime
-                    };
-                }
-                const outcome = readNoFollow(files.lockPath);
-                if (outcome.kind === 'not-a-file')
-                    throw notAFileError(files.lockPath, outcome.what);
-                if (outcome.kind === 'missing')
-                    continue; // released in between: try again at once
-                const judged = judgeFile(context, files.lockPath, outcome.snapshot);
-                holder = judged.record;
-                if (fullCheck && judged.verdict.stale) {
-                    await options.hooks?.beforeBreak?.(judged.record, judged.verdict.reason);
-                    const broken = await breakLockIfUnchanged(files, context, outcome.snapshot);
-                    if (broken === 'removed') {
-                        const who = judged.record
-                            ? describeHolder(judged.record, Date.now())
-                            : 'unreadable file';
-                        log(`Broke the stale lock ${files.lockPath} (${who}): ${judged.verdict.reason}.`);
+                watches.update(slots, ahead);
+                if (head) {
+                    const failure = keeper?.failure();
+                    if (failure)
+                        throw failure;
+                    const attempt = await tryTake(slots, context, makeRecord, fullCheck, options, log);
+                    if (attempt.kind === 'taken') {
+                        acquired = attempt;
+                        keeper?.hold(attempt.lockPath);
+                        return {
+                            lockPath: attempt.lockPath,
+                            token,
+                            record: attempt.record,
+                            waitedMs: unavailableSince === undefined ? 0 : external_node_perf_hooks_namespaceObject.performance.now() - unavailableSince,
+                            holderSeen,
+                            queuePosition,
+                            keeperPid: keeper?.pid,
+                            keeperStartTime: keeper?.startTime,
+                            keeperReady: keeper?.ready ?? Promise.resolve()
+                        };
                     }
-                    context.tracker.forget(files.lockPath);
-                    continue;
+                    unavailableSince ??= now;
+                    if (attempt.kind === 'again')
+                        continue;
+                    seen = attempt.slots;
+                }
+                else if (fullCheck || !holderSeen || now >= nextReportAt || now >= deadline) {
+                    seen = slots.map(readSlot);
+                }
+                unavailableSince ??= now;
+                if (fullCheck && seen.length === slots.length) {
+                    failIfHeldByOwnJob(target, seen, anchor, context);
+                }
+                holderSeen ??= firstHolder(seen);
+                if (now >= deadline)
+                    throw timeoutError(target, now - started, seen);
+                if (now >= nextReportAt) {
+                    log(progressLine(target, seen, ahead.length, now - unavailableSince));
+                    nextReportAt = now + reportEveryMs;
+                }
+                const wakeAt = Math.min(nextPollAt, nextReportAt, deadline);
+                const sleepMs = watches.blind
+                    ? Math.min(wakeAt - external_node_perf_hooks_namespaceObject.performance.now(), BLIND_RECHECK_MS)
+                    : wakeAt - external_node_perf_hooks_namespaceObject.performance.now();
+                if ((await watches.wait(sleepMs, options.signal)) === 'abort') {
+                    throw new errors/* LockCancelledError */.pw(target.name);
                 }
             }
-            else if (!holderSeen || now >= nextReportAt || now >= deadline) {
-                holder = readHolder(files);
-            }
-            holderSeen ??= holder;
-            const waitedMs = now - started;
-            if (now >= deadline)
-                throw new LockTimeoutError(files.lockPath, waitedMs, holder);
-            if (now >= nextReportAt) {
-                log(progressLine(files, holder, ahead.length, waitedMs));
-                nextReportAt = now + reportEveryMs;
-            }
-            const sleepMs = Math.min(nextPollAt, nextReportAt, deadline) - external_node_perf_hooks_namespaceObject.performance.now();
-            if ((await waker.wait(sleepMs, options.signal)) === 'abort') {
-                throw new LockCancelledError(files.lockPath);
+            catch (error) {
+                // The directory was removed or renamed away while we waited (an operator, or an
+                // eviction that took the repository away and may put it back): make it again and queue
+                // again, a bounded number of times (§2.7).
+                if (error?.code !== 'ENOENT' || ++recreated > MAX_RECREATE)
+                    throw error;
+                directories.forget();
+                directories.prepare(slots);
+                ensureQueueDir(target.queueDir);
             }
         }
     }
     finally {
         clearInterval(entryHeartbeat);
-        waker?.close();
+        watches.close();
         // Leave the queue only after the lock exists, so the next waiter cannot take it first.
         entry?.leave();
         if (acquired && options.holdFor === 'process') {
-            startHeartbeat(files.lockPath, token, context.heartbeatMs);
+            startHeartbeat(acquired.lockPath, token, context.heartbeatMs);
         }
-        if (!acquired && keeper)
-            stopProcess(keeper);
+        if (!acquired)
+            keeper?.abandon();
     }
 }
 /**
  * Releases the lock only if it still carries `token` (§2.5); otherwise throws LockLostError
- * naming who holds it now. Stops the lock's keeper (start time checked before signalling).
+ * naming who holds it now. Always stops the lock's keeper (start time checked before
+ * signalling), even when the release itself fails. Needs no new disk space where the
+ * filesystem has hard links (guard.ts); a failure for any other reason throws
+ * LockReleaseError, which says what happens next.
  */
 async function releaseLock(lockPath, token, options = {}) {
-    const files = lockFilesFor((0,external_node_path_.resolve)(lockPath));
+    const files = (0,paths/* slotFilesFor */.Pq)((0,external_node_path_.resolve)(lockPath));
     stopHeartbeat(files.lockPath, token);
-    const outcome = await removeLockIfToken(files, createContext(), token);
-    const keepers = outcome.status === 'removed'
-        ? outcome.record.owners.filter(owner => owner.role === 'keeper')
-        : [];
+    const keepers = [];
     if (options.keeperPid && options.keeperStartTime) {
         keepers.push({ pid: options.keeperPid, startTime: options.keeperStartTime });
     }
-    for (const keeper of keepers)
-        if (!isGone(keeper))
-            stopProcess(keeper);
+    let outcome;
+    try {
+        // The record is read first (reading needs no space), so that its keeper is stopped
+        // whatever happens next (issue 13.8).
+        const record = ownRecord(files.lockPath, token);
+        keepers.push(...(record?.owners.filter(owner => owner.role === 'keeper') ?? []));
+        // A guard of our own carries the lock's lease: others may break it after that long.
+        const leaseMs = record && record.leaseMs > 0 ? record.leaseMs : undefined;
+        const context = createContext({ leaseMs, hooks: options.hooks });
+        outcome = await removeLockIfToken(files, context, token);
+    }
+    catch (error) {
+        throw new errors/* LockReleaseError */.xV(files.lockPath, error);
+    }
+    finally {
+        for (const keeper of keepers)
+            if (!isGone(keeper))
+                stopProcess(keeper);
+    }
     if (outcome.status === 'gone')
-        throw new LockLostError(files.lockPath, undefined);
+        throw new errors/* LockLostError */.yx(files.lockPath, undefined);
     if (outcome.status === 'other')
-        throw new LockLostError(files.lockPath, outcome.current);
+        throw new errors/* LockLostError */.yx(files.lockPath, outcome.current);
+}
+/** The lock's record when it still carries `token`. */
+function ownRecord(lockPath, token) {
+    const outcome = readNoFollow(lockPath);
+    if (outcome.kind !== 'file')
+        return undefined;
+    const record = parseRecord(outcome.snapshot.content);
+    return record?.token === token ? record : undefined;
 }
 /** The current holder, or undefined when the lock is free (or its file unreadable). */
 async function readLockHolder(lockPath) {
-    return readHolder(lockFilesFor((0,external_node_path_.resolve)(lockPath)));
+    return readSlot((0,external_node_path_.resolve)(lockPath)).holder;
 }
 
 ;// CONCATENATED MODULE: ./src/lock/index.ts
@@ -2008,6 +2944,100 @@ async function readLockHolder(lockPath) {
 
 
 
+
+
+
+/***/ }),
+
+/***/ 617:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   mV: () => (/* binding */ validateTimings),
+/* harmony export */   yE: () => (/* binding */ parseTimeoutSeconds)
+/* harmony export */ });
+/* unused harmony exports TIMEOUT_ACCEPTED, isValidTimeout */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(960);
+/**
+ * Number rules of the lock's options (§7, issue 13.10): every value is checked before anything
+ * on disk changes, so a bad one fails at once with a clear error instead of, say, a NaN
+ * deadline that never expires while the waiter spins on a 1 ms timer.
+ */
+
+/** What a timeout may be, in the words of the CLI's `--timeout` and the action's `lock-timeout`. */
+const TIMEOUT_ACCEPTED = '-1 (wait forever), 0 (try once) or a number of seconds with at most 3 decimals, e.g. 600 or 2.5';
+const TIMEOUT_TEXT = /^(?:-1|\d+(?:\.\d{1,3})?)$/;
+/**
+ * Parses a timeout written as text (CLI flag, action input): -1, 0, or seconds with up to 3
+ * decimals. Throws LockOptionError naming `option` and the value otherwise.
+ */
+function parseTimeoutSeconds(text, option = 'timeout') {
+    const trimmed = text.trim();
+    const seconds = TIMEOUT_TEXT.test(trimmed) ? Number(trimmed) : NaN;
+    if (!Number.isFinite(seconds))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .LockOptionError */ .h1(option, text, TIMEOUT_ACCEPTED);
+    return seconds;
+}
+/** -1, or a finite number of seconds ≥ 0 (fractions allowed: callers in code are not text). */
+function isValidTimeout(seconds) {
+    return seconds === -1 || (Number.isFinite(seconds) && seconds >= 0);
+}
+const POSITIVE_MS = 'a positive, finite number of milliseconds';
+function checkPositive(name, value) {
+    if (value === undefined)
+        return;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .LockOptionError */ .h1(name, value, POSITIVE_MS);
+    }
+}
+/** Throws LockOptionError for the first bad timing; `defaultLeaseMs` is the lease when unset. */
+function validateTimings(options, defaultLeaseMs) {
+    const { timeoutSeconds } = options;
+    if (timeoutSeconds !== undefined &&
+        (typeof timeoutSeconds !== 'number' || !isValidTimeout(timeoutSeconds))) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .LockOptionError */ .h1('timeoutSeconds', timeoutSeconds, TIMEOUT_ACCEPTED);
+    }
+    checkPositive('leaseMs', options.leaseMs);
+    checkPositive('heartbeatMs', options.heartbeatMs);
+    checkPositive('pollMs', options.pollMs);
+    checkPositive('reportEveryMs', options.reportEveryMs);
+    checkPositive('abandonedAfterMs', options.abandonedAfterMs);
+    // A heartbeat no more often than the lease would let waiters on other hosts break a live lock.
+    const leaseMs = options.leaseMs ?? defaultLeaseMs;
+    if (options.heartbeatMs !== undefined && options.heartbeatMs >= leaseMs) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .LockOptionError */ .h1('heartbeatMs', options.heartbeatMs, `less than the lease (${leaseMs} ms), e.g. a sixth of it`);
+    }
+}
+
+
+/***/ }),
+
+/***/ 67:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Pq: () => (/* binding */ slotFilesFor),
+/* harmony export */   ec: () => (/* binding */ lockFilesFor),
+/* harmony export */   sF: () => (/* binding */ lockPathFor)
+/* harmony export */ });
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * Where the lock's files live (§2 "Paths", DESIGN "The lock"). A lock is one file (a "slot");
+ * its reaper guard is `${slot}.guard` beside it. Waiters queue in a directory: `${lock}.queue/`
+ * for a single lock, or the queue a pool of slots shares (one FIFO, N slot locks).
+ */
+
+/** `${clonePath}.lock` — appended, never a suffix replacement (`repo.v2` → `repo.v2.lock`). */
+function lockPathFor(clonePath) {
+    return `${clonePath.replace(/[\\/]+$/, '')}.lock`;
+}
+function slotFilesFor(lockPath) {
+    return { lockPath, guardPath: `${lockPath}.guard`, directory: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.dirname)(lockPath) };
+}
+function lockFilesFor(lockPath) {
+    return { ...slotFilesFor(lockPath), queueDir: `${lockPath}.queue` };
+}
 
 
 /***/ }),

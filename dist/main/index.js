@@ -28370,41 +28370,4658 @@ module.exports = {
 
 /***/ }),
 
+/***/ 5935:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  e: () => (/* binding */ run)
+});
+
+// UNUSED EXPORTS: runtimeTunables
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
+var core = __nccwpck_require__(3838);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: external "node:perf_hooks"
+var external_node_perf_hooks_ = __nccwpck_require__(643);
+// EXTERNAL MODULE: ./src/lock/index.ts + 20 modules
+var src_lock = __nccwpck_require__(3054);
+;// CONCATENATED MODULE: ./src/git/env.ts
+/**
+ * The environments git runs in (§3.4, §3.5). Pure: the base environment is a parameter.
+ *
+ * - Every git process gets a *local* environment: the job's environment without anything
+ *   secret (inputs, runner credentials, tokens, credentials persisted for the job's own steps)
+ *   and without variables that point git at another repository, plus command-scope settings
+ *   that keep code a job may have planted from running (hooks, fsmonitor) and trust the
+ *   directories it works in (`safe.directory` per command, never in a config file).
+ * - Only the processes that talk to the remote add credentials: the auth header scoped to the
+ *   server, or the SSH command with the job's key — through GIT_CONFIG_* variables, never argv.
+ */
+
+/** Names never handed to a git process (or any helper process that does not need them). */
+function isSecretVariable(name) {
+    return (/^(INPUT_|ACTIONS_|STATE_)/i.test(name) ||
+        /^GIT_CONFIG_(COUNT|KEY_\d+|VALUE_\d+|PARAMETERS)$/.test(name) ||
+        [
+            'GITHUB_TOKEN',
+            'GH_TOKEN',
+            'SHARED_CHECKOUT_TOKEN',
+            'GIT_SSH_COMMAND',
+            'GIT_SSH',
+            'GIT_ASKPASS',
+            'SSH_ASKPASS',
+            'SSH_AUTH_SOCK'
+        ].includes(name));
+}
+/** Variables that would make git use another repository, index or object store than we say. */
+const REDIRECTING = [
+    'GIT_DIR',
+    'GIT_WORK_TREE',
+    'GIT_INDEX_FILE',
+    'GIT_OBJECT_DIRECTORY',
+    'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+    'GIT_COMMON_DIR',
+    'GIT_NAMESPACE',
+    'GIT_REPLACE_REF_BASE',
+    'GIT_SHALLOW_FILE',
+    'GIT_QUARANTINE_PATH',
+    'GIT_EXEC_PATH',
+    'GIT_TEMPLATE_DIR',
+    'GIT_EXTERNAL_DIFF',
+    'GIT_PAGER',
+    'GIT_EDITOR',
+    'GIT_TRACE',
+    'GIT_TRACE_PACKET',
+    'GIT_TRACE_CURL',
+    'GIT_CURL_VERBOSE'
+];
+/** The environment without secrets and redirections: the start of every child's environment. */
+function withoutSecrets(base) {
+    const env = {};
+    for (const [name, value] of Object.entries(base)) {
+        if (value === undefined || isSecretVariable(name) || REDIRECTING.includes(name))
+            continue;
+        env[name] = value;
+    }
+    return env;
+}
+/** Appends entries to the env's GIT_CONFIG_COUNT list, keeping what is there. Pure. */
+function withConfigEntries(baseEnv, entries) {
+    const env = { ...baseEnv };
+    const existing = Number.parseInt(baseEnv.GIT_CONFIG_COUNT ?? '0', 10);
+    let count = Number.isFinite(existing) && existing > 0 ? existing : 0;
+    for (const entry of entries) {
+        env[`GIT_CONFIG_KEY_${count}`] = entry.key;
+        env[`GIT_CONFIG_VALUE_${count}`] = entry.value;
+        count++;
+    }
+    env.GIT_CONFIG_COUNT = String(count);
+    return env;
+}
+/**
+ * The environment of a git process that does not talk to the remote. Hooks and fsmonitor are
+ * off for the action's own commands whatever a config says (defence in depth: the configs are
+ * rewritten anyway, §3.6); replace refs are ignored; LFS content is fetched explicitly.
+ */
+function localGitEnv(base, options) {
+    const entries = [
+        { key: 'core.hooksPath', value: external_node_os_.devNull },
+        { key: 'core.fsmonitor', value: 'false' },
+        { key: 'gc.auto', value: '0' },
+        { key: 'maintenance.auto', value: 'false' },
+        { key: 'advice.detachedHead', value: 'false' },
+        ...options.safeDirectories.map(dir => ({ key: 'safe.directory', value: dir })),
+        ...(options.platformConfig ?? [])
+    ];
+    if (options.allowFileProtocol)
+        entries.push({ key: 'protocol.file.allow', value: 'always' });
+    const env = withConfigEntries(withoutSecrets(base), entries);
+    env.GIT_TERMINAL_PROMPT = '0';
+    env.GCM_INTERACTIVE = 'never';
+    // Empty askpass stops git from falling back to core.askPass: nothing may prompt a job.
+    env.GIT_ASKPASS = '';
+    env.SSH_ASKPASS = '';
+    env.GIT_NO_REPLACE_OBJECTS = '1';
+    env.GIT_LFS_SKIP_SMUDGE = '1';
+    env.GIT_CEILING_DIRECTORIES = options.ceiling;
+    // The runner user's global config is writable by every job (`git config --global`): a
+    // filter, an attributes file or a url rewrite planted there would reach the next job's
+    // fetch and checkout (§3.6). The action's own commands read the system config (the machine
+    // owner's: proxies, CAs) and their own settings only.
+    env.GIT_CONFIG_GLOBAL = external_node_os_.devNull;
+    return env;
+}
+/** Basic credentials the way GitHub expects a token over HTTPS. */
+function basicCredential(token) {
+    return Buffer.from(`x-access-token:${token}`, 'utf8').toString('base64');
+}
+/** `https://github.com/` and `https://github.com` scope the same; path and credentials stripped. */
+function serverOrigin(serverUrl) {
+    const url = new URL(serverUrl);
+    return `${url.protocol}//${url.host}`;
+}
+/** `http.<server>/.extraheader` scoped to the server, like actions/checkout. */
+function authHeaderEntry(serverUrl, token) {
+    return {
+        key: `http.${serverOrigin(serverUrl)}/.extraheader`,
+        value: `AUTHORIZATION: basic ${basicCredential(token)}`
+    };
+}
+/** Every form in which the token could leak into output: redact all of them. */
+function tokenSecrets(token) {
+    if (!token)
+        return [];
+    return [token, basicCredential(token)];
+}
+/** The environment of a git process that talks to the remote: local env + credentials. Pure. */
+function remoteGitEnv(local, auth, stall) {
+    const entries = [
+        { key: 'protocol.version', value: '2' },
+        { key: 'http.lowSpeedLimit', value: String(stall.limitBytes) },
+        { key: 'http.lowSpeedTime', value: String(stall.seconds) }
+    ];
+    if (auth.kind === 'token')
+        entries.push(authHeaderEntry(auth.serverUrl, auth.token));
+    const env = withConfigEntries(local, entries);
+    if (auth.kind === 'ssh')
+        env.GIT_SSH_COMMAND = auth.command;
+    return env;
+}
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+// EXTERNAL MODULE: external "node:timers/promises"
+var promises_ = __nccwpck_require__(8500);
+;// CONCATENATED MODULE: ./src/git/git.ts
+/**
+ * The one seam between the action and the git binary. Every git process starts here: no shell,
+ * an environment built by env.ts (credentials only for the verbs that talk to the remote, §3.4),
+ * output redacted, cancellation that ends git and its helpers (§7), and retries with backoff for
+ * transient network failures of remote verbs — never for a refused credential or a missing
+ * repository or ref.
+ */
+
+
+
+/** A git command that failed: which command, in which directory, and what git said. */
+class GitError extends Error {
+    args;
+    cwd;
+    exitCode;
+    stderr;
+    constructor(args, cwd, exitCode, stderr, why, message) {
+        const said = stderr.trim() || '(no output)';
+        const hint = failureHint(stderr);
+        super(message ??
+            `git ${args.join(' ')} failed in ${cwd}` +
+                (why ? ` (${why})` : exitCode === null ? '' : ` (exit code ${exitCode})`) +
+                `: ${said}` +
+                (hint ? `\n${hint}` : ''));
+        this.name = 'GitError';
+        this.args = args;
+        this.cwd = cwd;
+        this.exitCode = exitCode;
+        this.stderr = stderr;
+    }
+}
+/** The job was cancelled while git ran; git was stopped. */
+class GitCancelledError extends Error {
+    constructor(args) {
+        super(`git ${args[0] ?? ''} was stopped: the step was cancelled`);
+        this.name = 'GitCancelledError';
+    }
+}
+const REFUSED = /could not read (Username|Password)|Authentication failed|returned error: 40[13]\b|Permission denied \(publickey|Host key verification failed|HTTP Basic: Access denied/i;
+const NOT_FOUND = /repository '.*' not found|Repository not found|returned error: 404\b|couldn't find remote ref|not our ref|does not appear to be a git repository|unadvertised object/i;
+const UNREACHABLE = /Failed to connect|Could not connect|Could not resolve host|Connection refused|Connection timed out|Connection reset|Operation too slow|Operation timed out|early EOF|unexpected disconnect|remote end hung up unexpectedly|RPC failed|returned error: 5\d\d\b|gnutls_handshake|SSL_ERROR|transfer closed|Empty reply from server|kex_exchange_identification|Broken pipe/i;
+/**
+ * What a user should check, for the failures git words in its own terms (a refused token shows
+ * up as "could not read Username ... terminal prompts disabled"). Pure.
+ */
+function failureHint(stderr) {
+    if (REFUSED.test(stderr))
+        return 'The server refused the credentials: check that the token (or ssh-key) is valid and may read this repository.';
+    if (/repository '.*' not found|Repository not found|returned error: 404\b/i.test(stderr))
+        return 'The server has no such repository, or the credentials cannot see it: check the repository name and the token.';
+    if (/Operation too slow/i.test(stderr))
+        return 'The transfer stalled: the server sent almost nothing for too long, so git gave up.';
+    if (UNREACHABLE.test(stderr))
+        return "The server could not be reached: check the server URL and the runner's network.";
+    return undefined;
+}
+/**
+ * Is this failure worth another try? Only network trouble is; a refused credential, a missing
+ * repository or ref, or anything else git says is the answer. Pure.
+ */
+function isTransientFailure(stderr) {
+    if (REFUSED.test(stderr) || NOT_FOUND.test(stderr))
+        return false;
+    return UNREACHABLE.test(stderr);
+}
+const DAMAGED = /is corrupt|corrupt (loose|packed) object|bad object|unable to read (sha1 )?file|inflate: data stream error|missing (blob|tree|commit|tag) object|did not send all necessary objects|invalid object|object file .* is empty|packfile .* does not match index|failed to read object|could not read object|unable to unpack|loose object .*corrupt/i;
+/**
+ * Does git say that the object store itself is damaged (corrupt or missing objects), rather
+ * than that something was asked wrongly? Pure (§3.2, §7: a damaged store is set aside and
+ * rebuilt, never silently used).
+ */
+function isObjectStoreDamage(stderr) {
+    return DAMAGED.test(stderr);
+}
+/** Replaces every secret in `text` with ***; empty secrets are ignored. */
+function redact(text, secrets) {
+    let out = text;
+    for (const secret of secrets) {
+        if (secret.length > 0)
+            out = out.split(secret).join('***');
+    }
+    return out;
+}
+/** actions/checkout tries network commands three times, 10–20 s apart. */
+const RETRY_DELAYS_MS = [10_000, 20_000];
+const KILL_GRACE_MS = 2000;
+class GitRunner {
+    options;
+    constructor(options) {
+        this.options = options;
+    }
+    /** A runner with the same settings and another local environment. */
+    withEnv(env) {
+        return new GitRunner({ ...this.options, env });
+    }
+    /** A command that does not talk to the remote: no credentials in its environment. */
+    local(cwd, args, options = {}) {
+        return this.spawnGit(cwd, args, { ...this.options.env, ...options.env }, options);
+    }
+    /** A command that talks to the remote: credentials in its environment, retried when transient. */
+    async remote(cwd, args, options) {
+        const env = { ...remoteGitEnv(this.options.env, options.auth, options.stall), ...options.env };
+        const delays = options.retryDelaysMs ?? RETRY_DELAYS_MS;
+        for (let attempt = 0;; attempt++) {
+            try {
+                return await this.spawnGit(cwd, args, env, options);
+            }
+            catch (error) {
+                if (!(error instanceof GitError) || attempt >= delays.length)
+                    throw error;
+                if (!isTransientFailure(error.stderr))
+                    throw error;
+                const wait = delays[attempt];
+                this.options.log?.(`git ${args[0]} failed (${firstLine(error.stderr)}); trying again in ${Math.round(wait / 1000)} s`);
+                await (0,promises_.setTimeout)(wait, undefined, { signal: this.options.signal }).catch(() => {
+                    throw new GitCancelledError(args);
+                });
+            }
+        }
+    }
+    spawnGit(cwd, args, env, options) {
+        const { signal, secrets } = this.options;
+        if (signal?.aborted)
+            return Promise.reject(new GitCancelledError(args));
+        const fullEnv = options.gitDir ? { ...env, GIT_DIR: options.gitDir } : env;
+        return new Promise((resolve, reject) => {
+            // Its own process group: cancelling stops git and the helpers it started (remote-https,
+            // index-pack, ssh), not only git itself.
+            const child = (0,external_node_child_process_.spawn)('git', args, {
+                cwd,
+                env: fullEnv,
+                stdio: ['ignore', 'pipe', 'pipe'],
+                detached: process.platform !== 'win32'
+            });
+            if (child.pid !== undefined)
+                this.options.onProcess?.(child.pid, args);
+            const out = [];
+            const err = [];
+            let cancelled = false;
+            let killTimer;
+            const stop = () => {
+                cancelled = true;
+                signalGroup(child.pid, 'SIGTERM');
+                killTimer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS);
+                killTimer.unref();
+            };
+            signal?.addEventListener('abort', stop, { once: true });
+            child.stdout.on('data', (chunk) => out.push(chunk));
+            child.stderr.on('data', (chunk) => {
+                err.push(chunk);
+                if (options.streamStderr)
+                    this.options.onStderr?.(redact(chunk.toString('utf8'), secrets));
+            });
+            child.on('error', error => {
+                signal?.removeEventListener('abort', stop);
+                const why = error.code === 'ENOENT'
+                    ? 'git is not installed or not on PATH'
+                    : error.message;
+                reject(new GitError(args, cwd, null, '', redact(why, secrets)));
+            });
+            child.on('close', (code, killedBy) => {
+                signal?.removeEventListener('abort', stop);
+                clearTimeout(killTimer);
+                if (cancelled) {
+                    signalGroup(child.pid, 'SIGKILL'); // helpers that outlived git
+                    return reject(new GitCancelledError(args));
+                }
+                const stdout = Buffer.concat(out).toString('utf8');
+                const stderr = redact(Buffer.concat(err).toString('utf8'), secrets);
+                const exitCode = code ?? -1;
+                if (code === 0 || (code !== null && options.okExitCodes?.includes(code))) {
+                    resolve({ stdout, stderr, exitCode });
+                }
+                else {
+                    reject(new GitError(args, cwd, code, stderr, killedBy ? `killed by ${killedBy}` : undefined));
+                }
+            });
+        });
+    }
+}
+function signalGroup(pid, signal) {
+    if (pid === undefined)
+        return;
+    try {
+        process.kill(process.platform === 'win32' ? pid : -pid, signal);
+    }
+    catch {
+        // already gone
+    }
+}
+function firstLine(text) {
+    return (text
+        .split('\n')
+        .map(line => line.trim())
+        .find(line => line !== '') ?? 'no output');
+}
+
+;// CONCATENATED MODULE: ./src/git/platform.ts
+/**
+ * Settings a platform needs on every git command of a sync. Pure: the platform is a parameter,
+ * so every OS's answer is testable anywhere. Windows: without core.longpaths, checking out a
+ * path longer than MAX_PATH (260 characters) fails, and shared clones live deep under the root
+ * (`<root>\<host>\<owner>\<name>\...`, issue 7.3).
+ */
+function platformConfigEntries(platform) {
+    return platform === 'win32' ? [{ key: 'core.longpaths', value: 'true' }] : [];
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/git/ssh.ts
+/**
+ * SSH access (§1 `ssh-key`, `ssh-known-hosts`, `ssh-strict`, `ssh-user`), as actions/checkout:
+ * with a key the remote is `<user>@<host>:<owner>/<name>.git`. The key and known hosts live
+ * only in files under RUNNER_TEMP with mode 0600 for the job (removed in post and on failure)
+ * and reach git through GIT_SSH_COMMAND in the environment of the commands that talk to the
+ * remote — never argv of git, never a config file of the store or a tree (§3.4).
+ *
+ * What ssh reads besides our files is the machine owner's, never the runner user's: the user's
+ * ~/.ssh/config and ~/.ssh/known_hosts are writable by every job on the machine, so a
+ * ProxyCommand or a host key planted there would run code in, or redirect, the next job's fetch
+ * (§3.6). ssh reads the system ssh_config (proxies, ciphers) as its only config file and the
+ * system known hosts (/etc/ssh/ssh_known_hosts) besides ours.
+ */
+
+
+
+/** Directory names `prepareSshAccess` creates under RUNNER_TEMP (post removes only these). */
+const SSH_DIRECTORY_PREFIX = 'shared-checkout-ssh-';
+/** `git@github.com:owner/name.git` (the server URL's host, no port, no path prefix). Pure. */
+function sshUrlOf(repo, user) {
+    return `${user}@${sshHostOf(repo)}:${repo.owner}/${repo.name}.git`;
+}
+function sshHostOf(repo) {
+    return new URL(repo.serverUrl).hostname;
+}
+/** Quotes a path for the shell that runs GIT_SSH_COMMAND. Pure. */
+function shellQuote(value) {
+    return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+/**
+ * The one config file ssh reads: the machine's system ssh_config when there is one, else none
+ * (`-F` replaces both the user's and the system's files, so the system's is named explicitly).
+ */
+function systemSshConfig(platform = process.platform, env = process.env, exists = external_node_fs_.existsSync) {
+    const file = platform === 'win32'
+        ? external_node_path_default().win32.join(env.ProgramData || env.PROGRAMDATA || 'C:\\ProgramData', 'ssh', 'ssh_config')
+        : '/etc/ssh/ssh_config';
+    return exists(file) ? file : 'none';
+}
+/**
+ * The ssh command line: our key only, our known hosts (plus the system's) only, the system
+ * config only, no agent, no prompts. `configFile` defaults to `systemSshConfig()`. Pure given it.
+ */
+function sshCommand(keyFile, knownHostsFile, strict, configFile = systemSshConfig()) {
+    return [
+        'ssh',
+        '-i',
+        shellQuote(keyFile),
+        '-F',
+        shellQuote(configFile),
+        '-o',
+        'IdentitiesOnly=yes',
+        '-o',
+        'IdentityAgent=none',
+        '-o',
+        'BatchMode=yes',
+        '-o',
+        `StrictHostKeyChecking=${strict ? 'yes' : 'no'}`,
+        // As actions/checkout: with strict checking the host key decides, not the address's entry.
+        ...(strict ? ['-o', 'CheckHostIP=no'] : []),
+        '-o',
+        `UserKnownHostsFile=${shellQuote(knownHostsFile)}`,
+        '-o',
+        'ServerAliveInterval=15',
+        '-o',
+        'ServerAliveCountMax=4'
+    ].join(' ');
+}
+/**
+ * GitHub.com's published SSH host keys (https://api.github.com/meta), so that `ssh-key` alone
+ * works against github.com with strict checking, as in actions/checkout. Fingerprints:
+ * SHA256:+DiY3wvvV6TuJJhbpZisF/zLDA0zPMSvHdkr4UvCOqU (ED25519),
+ * SHA256:p2QAMXNIC1TJYWeIOttrVc98/R1BUFWu3/LiyKgUfQM (ECDSA).
+ */
+const GITHUB_COM_HOST_KEYS = [
+    'github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl',
+    'github.com ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEmKSENjQEezOmxkZMy7opKgwFB9nkt5YRrYMjNuG5N87uRgg6CLrbo5wAdT/y6v0mKV0U2w0WZ2YB/++Tpockg='
+];
+/** The known_hosts file: the input's lines, plus GitHub.com's keys for github.com. Pure. */
+function knownHostsFile(knownHosts, host) {
+    const lines = knownHosts.split('\n').filter(line => line.trim() !== '');
+    if (host.toLowerCase() === 'github.com')
+        lines.push(...GITHUB_COM_HOST_KEYS);
+    return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+/** Writes the key files into a private directory under `runnerTemp` and returns the access. */
+function prepareSshAccess(repo, settings, runnerTemp) {
+    const directory = external_node_path_default().join(runnerTemp, `${SSH_DIRECTORY_PREFIX}${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+    (0,external_node_fs_.mkdirSync)(directory, { mode: 0o700, recursive: true });
+    const keyFile = external_node_path_default().join(directory, 'key');
+    const knownHostsPath = external_node_path_default().join(directory, 'known_hosts');
+    const host = sshHostOf(repo);
+    try {
+        (0,external_node_fs_.writeFileSync)(keyFile, settings.key, { mode: 0o600, flag: 'wx' });
+        (0,external_node_fs_.writeFileSync)(knownHostsPath, knownHostsFile(settings.knownHosts, host), {
+            mode: 0o600,
+            flag: 'wx'
+        });
+    }
+    catch (error) {
+        removeSshFiles(directory);
+        throw error;
+    }
+    return {
+        url: sshUrlOf(repo, settings.user),
+        auth: { kind: 'ssh', command: sshCommand(keyFile, knownHostsPath, settings.strict) },
+        directory,
+        host,
+        user: settings.user
+    };
+}
+function removeSshFiles(directory) {
+    if (external_node_path_default().basename(directory).startsWith(SSH_DIRECTORY_PREFIX))
+        (0,external_node_fs_.rmSync)(directory, { recursive: true, force: true });
+}
+/**
+ * What went wrong over SSH, in the inputs' terms, for the failures ssh words in its own (git's
+ * generic hint would blame the token). Undefined for anything else. Pure.
+ */
+function sshFailureMessage(stderr, access, repository) {
+    if (/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No \S+ host key is known/i.test(stderr))
+        return (`SSH host key verification failed for ${access.host}: with ssh-strict: true the server's host key ` +
+            `must be listed in ssh-known-hosts (or the machine's /etc/ssh/ssh_known_hosts), and it is not, or it ` +
+            `differs. Add the server's key to ssh-known-hosts (\`ssh-keyscan ${access.host}\` prints it; check its ` +
+            'fingerprint out of band), or set ssh-strict: false to accept any host key.');
+    if (/Permission denied \(publickey/i.test(stderr))
+        return (`The SSH server ${access.host} refused the key in ssh-key for user '${access.user}' ` +
+            `(Permission denied (publickey)): check that its public key is a deploy key or user key with ` +
+            `read access to ${repository}, and that ssh-user is the login the server expects (GitHub: git).`);
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/process/sweep.ts
+/**
+ * No process started for one job is still running in a tree or the store when another job
+ * receives it (§3.8). A job's git child outlives the job's main step when main alone is killed
+ * (the OOM killer does this), and a job's background processes run until the runner's
+ * end-of-job cleanup, after post. So whoever receives a tree or the store — and post, before it
+ * releases — ends the processes whose working directory is inside it.
+ *
+ * Linux reads /proc/<pid>/cwd; elsewhere there is no cheap way to ask, and nothing is ended.
+ * Processes of other users cannot be inspected or signalled (EACCES/EPERM): they are reported.
+ */
+
+
+
+/** Is `child` equal to `dir` or inside it? Pure (POSIX paths). */
+function isWithin(dir, child) {
+    const base = dir.replace(/\/+$/, '');
+    return child === base || child.startsWith(`${base}/`);
+}
+/** Our own process and its ancestors are never ended (the runner, a shell that ran the CLI). */
+function protectedPids() {
+    const pids = new Set([process.pid]);
+    let pid = process.ppid;
+    for (let depth = 0; pid > 1 && depth < 64; depth++) {
+        pids.add(pid);
+        pid = parentOf(pid) ?? 0;
+    }
+    return pids;
+}
+/** The parent PID from /proc/<pid>/stat (fields counted after the last ')'). */
+function parentOf(pid) {
+    let text;
+    try {
+        text = (0,external_node_fs_.readFileSync)(`/proc/${pid}/stat`, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[1]) || undefined;
+}
+/** Processes whose working directory is `dir` or below it (Linux; [] elsewhere). */
+function processesIn(dir) {
+    if (process.platform !== 'linux')
+        return [];
+    const target = external_node_path_default().resolve(dir);
+    const skip = protectedPids();
+    const found = [];
+    let entries;
+    try {
+        entries = (0,external_node_fs_.readdirSync)('/proc');
+    }
+    catch {
+        return [];
+    }
+    for (const entry of entries) {
+        if (!/^\d+$/.test(entry))
+            continue;
+        const pid = Number(entry);
+        if (skip.has(pid))
+            continue;
+        let cwd;
+        try {
+            cwd = (0,external_node_fs_.readlinkSync)(`/proc/${pid}/cwd`);
+        }
+        catch {
+            continue; // gone, or another user's: not ours to judge
+        }
+        // A deleted directory reads as "<path> (deleted)": still a process left in it.
+        const clean = cwd.replace(/ \(deleted\)$/, '');
+        if (isWithin(target, clean))
+            found.push({ pid, cwd: clean });
+    }
+    return found;
+}
+const alive = (pid) => {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === 'EPERM';
+    }
+};
+/**
+ * Ends every process working in `dir` (SIGTERM, then SIGKILL after the grace period) and
+ * returns them. Throws when one cannot be ended (another user's process): the directory must
+ * not be handed on while it runs.
+ */
+async function endProcessesIn(dir, options = {}) {
+    const found = processesIn(dir);
+    if (found.length === 0)
+        return [];
+    const what = options.what ?? dir;
+    const refused = [];
+    for (const { pid, cwd } of found) {
+        options.log?.(`ending process ${pid} left running in ${what} (working directory ${cwd})`);
+        try {
+            process.kill(pid, 'SIGTERM');
+        }
+        catch (error) {
+            if (error.code === 'EPERM')
+                refused.push(pid);
+        }
+    }
+    const deadline = Date.now() + (options.graceMs ?? 2000);
+    while (Date.now() < deadline && found.some(p => !refused.includes(p.pid) && alive(p.pid)))
+        await (0,promises_.setTimeout)(25);
+    for (const { pid } of found) {
+        if (refused.includes(pid) || !alive(pid))
+            continue;
+        try {
+            process.kill(pid, 'SIGKILL');
+        }
+        catch {
+            // exited in between
+        }
+    }
+    const killDeadline = Date.now() + 2000;
+    while (Date.now() < killDeadline && found.some(p => !refused.includes(p.pid) && alive(p.pid)))
+        await (0,promises_.setTimeout)(10);
+    if (refused.length > 0)
+        throw new Error(`Processes ${refused.join(', ')} of another user are still running in ${what}; it cannot be ` +
+            'handed to this job while they run. Stop them, or run every runner of this machine as one user.');
+    return found;
+}
+
+;// CONCATENATED MODULE: ./src/repo/layout.ts
+/**
+ * Everything kept for one repository lives inside its directory (§2 "Paths", §3), under names
+ * only the action chooses, so no file of one repository can be a file of another whatever the
+ * repository names (`x`, `x.lock`, `x.partial-abc`, `.github` are all directories of their own):
+ *
+ *   <dir>/shared-checkout.json   marker: layout version and which repository this is
+ *   <dir>/store/                 the object store: a bare repository only the action writes
+ *   <dir>/trees/<n>/             working tree n; its git directory <n>/.git is its own
+ *   <dir>/locks/                 store.lock, tree-<n>.lock, their guards, the trees' queue
+ *   <dir>/tmp/                   builds in progress (a store or tree before its rename)
+ *   <dir>/aside/                 what was set aside: a corrupt store or tree, an old layout
+ *
+ * Pure: paths only.
+ */
+
+const MARKER_NAME = 'shared-checkout.json';
+const LAYOUT_VERSION = 2;
+/** The store keeps one ref per tree so maintenance never drops a commit a tree has out (§3.7). */
+const PIN_REF_PREFIX = 'refs/shared-checkout/trees/';
+function layoutOf(dir) {
+    const locksDir = external_node_path_default().join(dir, 'locks');
+    return {
+        dir,
+        marker: external_node_path_default().join(dir, MARKER_NAME),
+        store: external_node_path_default().join(dir, 'store'),
+        treesDir: external_node_path_default().join(dir, 'trees'),
+        locksDir,
+        storeLock: external_node_path_default().join(locksDir, 'store.lock'),
+        treeQueue: external_node_path_default().join(locksDir, 'trees.queue'),
+        tmp: external_node_path_default().join(dir, 'tmp'),
+        aside: external_node_path_default().join(dir, 'aside'),
+        tree: n => external_node_path_default().join(dir, 'trees', String(n)),
+        treeLock: n => external_node_path_default().join(locksDir, `tree-${n}.lock`)
+    };
+}
+/** Which tree a tree lock guards (`…/tree-3.lock` → 3), or undefined for other files. */
+function treeNumberOfLock(lockPath) {
+    const match = /^tree-([1-9]\d{0,2})\.lock$/.exec(external_node_path_default().basename(lockPath));
+    return match ? Number(match[1]) : undefined;
+}
+function pinRefOf(tree) {
+    return `${PIN_REF_PREFIX}${tree}`;
+}
+/** `<aside>/<what>-<yyyymmddThhmmss>` (UTC); the caller adds a suffix when it exists. Pure. */
+function asideNameFor(what, now) {
+    const stamp = now
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d+Z$/, '');
+    return `${what}-${stamp}`;
+}
+function encodeMarker(repositoryKey) {
+    return `${JSON.stringify({ layout: LAYOUT_VERSION, repository: repositoryKey })}\n`;
+}
+function parseMarker(text) {
+    try {
+        const value = JSON.parse(text);
+        if (typeof value.layout === 'number' && typeof value.repository === 'string')
+            return { layout: value.layout, repository: value.repository };
+    }
+    catch {
+        // not ours, or damaged: the caller decides
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/checkout/deadlock.ts
+/**
+ * Two jobs that each hold a repository's tree and wait for the other's (§7): job A holds a tree
+ * of b and waits for c, job B holds a tree of c and waits for b. Both would wait forever. While a
+ * job waits, it reads the lock and queue files of every repository under the root — they name
+ * their holders and waiters — builds who-waits-for-whom, and when its own job is in a cycle, the
+ * job that joined its queue last fails at once with a message naming the jobs and repositories.
+ *
+ * `findDeadlock` is pure; `scanWaitGraph` reads the files.
+ */
+
+
+
+/** A job's key: the runner's run, attempt, runner and job names; '' when nothing names it. */
+function jobKeyOf(job) {
+    if (!job)
+        return '';
+    const parts = [job.workflowUrl || job.runId, job.runAttempt, job.runnerName, job.jobId || job.job];
+    return parts.some(Boolean) ? parts.map(p => p ?? '').join('|') : '';
+}
+function describeJob(job) {
+    if (!job)
+        return 'an unnamed job';
+    const parts = [];
+    if (job.workflowUrl)
+        parts.push(`run ${job.workflowUrl}`);
+    else if (job.runId)
+        parts.push(`run ${job.runId}`);
+    if (job.job)
+        parts.push(`job ${job.job}`);
+    if (job.runnerName)
+        parts.push(`runner ${job.runnerName}`);
+    return parts.join(', ') || 'an unnamed job';
+}
+/**
+ * Whether `self` (which is waiting) can never get what it waits for. A job is stuck when it
+ * waits for a tree (or the store) of a repository and every holder of those is stuck itself — a
+ * pool frees up when any one holder goes on, so all of them must be blocked. Starting from
+ * `self`, stuck jobs are added until nothing changes; `self` is deadlocked when every holder of
+ * what it waits for is stuck. Pure.
+ */
+function findDeadlock(graph, self) {
+    const holdersOf = (w) => graph.holders.filter(h => h.repository === w.repository && h.resource === w.resource);
+    const stuck = new Set([self]);
+    const blockedBy = (job) => {
+        for (const waiter of graph.waiters.filter(w => w.job === job)) {
+            const holders = holdersOf(waiter);
+            if (holders.length > 0 && holders.every(h => stuck.has(h.job)))
+                return { waiter, holders };
+        }
+        return undefined;
+    };
+    for (let changed = true; changed;) {
+        changed = false;
+        for (const waiter of graph.waiters) {
+            if (stuck.has(waiter.job) || !blockedBy(waiter.job))
+                continue;
+            stuck.add(waiter.job);
+            changed = true;
+        }
+    }
+    const own = blockedBy(self);
+    if (!own || own.holders.every(h => h.job === self))
+        return undefined;
+    // The participants: the stuck jobs that hold something a stuck job waits for.
+    const cycle = [];
+    for (const job of stuck) {
+        const blocked = blockedBy(job);
+        if (!blocked)
+            continue;
+        for (const holder of blocked.holders)
+            if (holder.job !== job)
+                cycle.push({ waiter: blocked.waiter, heldBy: holder });
+    }
+    const victim = cycle
+        .map(step => step.waiter)
+        .reduce((latest, w) => ((w.since ?? '') > (latest.since ?? '') ? w : latest));
+    return { cycle, victim };
+}
+function readRecord(file) {
+    try {
+        return JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+function entries(dir) {
+    try {
+        return (0,external_node_fs_.readdirSync)(dir);
+    }
+    catch {
+        return [];
+    }
+}
+/** Repository directories under the root: the ones with a marker, a few levels down. */
+function repositoryDirs(root, maxDepth = 6) {
+    const found = [];
+    const walk = (dir, depth) => {
+        let text;
+        try {
+            text = (0,external_node_fs_.readFileSync)(external_node_path_default().join(dir, MARKER_NAME), 'utf8');
+        }
+        catch {
+            text = undefined;
+        }
+        const marker = text === undefined ? undefined : parseMarker(text);
+        if (marker) {
+            found.push({ dir, repository: marker.repository });
+            return;
+        }
+        if (depth >= maxDepth)
+            return;
+        for (const name of entries(dir)) {
+            if (name.startsWith('_') || name.startsWith('.'))
+                continue;
+            const child = external_node_path_default().join(dir, name);
+            walk(child, depth + 1);
+        }
+    };
+    walk(root, 0);
+    return found;
+}
+/** Reads who holds and who waits for the trees and stores under `root`. */
+function scanWaitGraph(root) {
+    const graph = { holders: [], waiters: [] };
+    for (const { dir, repository } of repositoryDirs(root)) {
+        const locks = external_node_path_default().join(dir, 'locks');
+        for (const name of entries(locks)) {
+            const resource = /^tree-\d+\.lock$/.test(name)
+                ? 'tree'
+                : name === 'store.lock'
+                    ? 'store'
+                    : undefined;
+            if (resource) {
+                const record = readRecord(external_node_path_default().join(locks, name));
+                const job = jobKeyOf(record?.job);
+                if (job)
+                    graph.holders.push({ job, who: describeJob(record?.job), repository, resource });
+            }
+        }
+        for (const [queue, resource] of [
+            ['trees.queue', 'tree'],
+            ['store.lock.queue', 'store']
+        ]) {
+            for (const ticket of entries(external_node_path_default().join(locks, queue))) {
+                if (!/^\d+$/.test(ticket))
+                    continue;
+                const record = readRecord(external_node_path_default().join(locks, queue, ticket));
+                const job = jobKeyOf(record?.job);
+                if (job)
+                    graph.waiters.push({
+                        job,
+                        who: describeJob(record?.job),
+                        repository,
+                        resource,
+                        since: record?.acquiredAt
+                    });
+            }
+        }
+    }
+    return graph;
+}
+class DeadlockError extends Error {
+    deadlock;
+    constructor(deadlock) {
+        const steps = deadlock.cycle.map(step => `${step.waiter.who} waits for a ${step.waiter.resource} of ${step.waiter.repository}, held by ${step.heldBy.who}`);
+        super(`Deadlock between jobs: ${steps.join('; ')}. Failing ${deadlock.victim.who}, the job that ` +
+            'joined its queue last, so the others can go on. Check out repositories in the same order in ' +
+            'every job (or use trees: N ≥ 2 so one job cannot hold the only tree another needs).');
+        this.deadlock = deadlock;
+        this.name = 'DeadlockError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/fs/write.ts
+/**
+ * Small file operations the store and the trees share. A file another process may read at any
+ * moment (a config, a pin ref, the marker) is written to a temporary name beside it and renamed
+ * into place, so it is never seen half-written; `rename` replaces a link planted at the name
+ * instead of writing through it.
+ */
+
+
+
+function writeFileAtomic(file, content, mode = 0o644) {
+    const temp = external_node_path_default().join(external_node_path_default().dirname(file), `.${external_node_path_default().basename(file)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`);
+    try {
+        (0,external_node_fs_.writeFileSync)(temp, content, { mode, flag: 'wx' });
+        (0,external_node_fs_.renameSync)(temp, file);
+    }
+    catch (error) {
+        (0,external_node_fs_.rmSync)(temp, { force: true });
+        throw error;
+    }
+}
+/** Is `file` a real directory (not a link to one)? */
+function write_isRealDirectory(file) {
+    try {
+        return (0,external_node_fs_.lstatSync)(file).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
+function pathExists(file) {
+    try {
+        (0,external_node_fs_.lstatSync)(file);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+
+// EXTERNAL MODULE: ./src/repo/identity.ts
+var identity = __nccwpck_require__(2988);
+;// CONCATENATED MODULE: ./src/repo/directory.ts
+/**
+ * What is at a repository's directory before the action uses it (§3.2), and claiming it.
+ * Reading is done before anything on disk changes (§7), so a directory that belongs to another
+ * repository, or holds someone's files, is refused as an input error; a directory of the first
+ * release's layout (a clone with `.git` and no marker) is recognised and set aside.
+ */
+
+
+
+
+
+
+/** Our own entries: a directory holding only these (a job that stopped early) is not foreign. */
+const OWN_ENTRIES = new Set(['locks', 'tmp', 'aside', 'trees', 'store', MARKER_NAME]);
+function readMarker(file) {
+    try {
+        if (!(0,external_node_fs_.lstatSync)(file).isFile())
+            return undefined;
+        return (0,external_node_fs_.readFileSync)(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+function inspectRepoDir(layout, repositoryKey) {
+    let entries;
+    try {
+        if (!(0,external_node_fs_.lstatSync)(layout.dir).isDirectory())
+            return { kind: 'not-a-directory' };
+        entries = (0,external_node_fs_.readdirSync)(layout.dir);
+    }
+    catch {
+        return { kind: 'absent' };
+    }
+    const text = readMarker(layout.marker);
+    const marker = text === undefined ? undefined : parseMarker(text);
+    if (marker) {
+        if (marker.layout > LAYOUT_VERSION)
+            return { kind: 'newer-layout', layout: marker.layout };
+        if (marker.repository !== repositoryKey)
+            return { kind: 'other-repository', repository: marker.repository };
+        return { kind: 'ours' };
+    }
+    const foreign = entries.filter(entry => !OWN_ENTRIES.has(entry));
+    if (foreign.length === 0)
+        return { kind: 'absent' };
+    return { kind: 'unmarked', old: foreign.includes('.git'), entries: foreign };
+}
+/** The nearest ancestor of `dir` (below `stopAt`, when given) that is a repository's directory. */
+function enclosingRepoDir(dir, stopAt) {
+    let current = external_node_path_default().dirname(dir);
+    for (;;) {
+        if (stopAt && external_node_path_default().relative(stopAt, current).startsWith('..'))
+            return undefined;
+        if (stopAt && external_node_path_default().resolve(current) === external_node_path_default().resolve(stopAt))
+            return undefined;
+        if (readMarker(external_node_path_default().join(current, MARKER_NAME)) !== undefined)
+            return current;
+        const parent = external_node_path_default().dirname(current);
+        if (parent === current)
+            return undefined;
+        current = parent;
+    }
+}
+/**
+ * Why the directory cannot be used for this repository, or undefined. `userChosen`: the
+ * directory came from the `path` input (unknown files there are the user's, never set aside).
+ */
+function repoDirProblem(layout, repositoryKey, options) {
+    const enclosing = enclosingRepoDir(layout.dir, options.userChosen ? undefined : options.root);
+    if (enclosing)
+        return `it is inside ${enclosing}, the directory of another repository; choose a directory outside it`;
+    const state = inspectRepoDir(layout, repositoryKey);
+    if (state.kind === 'unmarked') {
+        const nested = nestedRepoDir(layout.dir, state.entries);
+        if (nested)
+            return `${nested} below it is the directory of another repository; move that repository out of ${layout.dir}, or choose another directory`;
+        const origin = state.old ? originOf(external_node_path_default().join(layout.dir, '.git')) : undefined;
+        if (options.userChosen && origin !== undefined && (0,identity/* normalizeRemoteUrl */.xt)(origin) !== repositoryKey)
+            return `it holds a clone of ${origin}, not of this repository; choose an empty or new directory`;
+    }
+    switch (state.kind) {
+        case 'other-repository':
+            return `it holds the store and trees of ${state.repository}; choose another directory for this repository`;
+        case 'newer-layout':
+            return `it was set up by a newer release of Shared Checkout (layout ${state.layout}); use that release, or another directory`;
+        case 'not-a-directory':
+            return 'it exists and is not a directory (a file or a link); remove it, or choose another directory';
+        case 'unmarked':
+            if (options.userChosen && !state.old)
+                return `it holds files that are not Shared Checkout's (${state.entries.slice(0, 3).join(', ')}${state.entries.length > 3 ? ', …' : ''}); choose an empty or new directory`;
+            return undefined;
+        default:
+            return undefined;
+    }
+}
+/** Creates the directory and its `locks/` (the first change on disk a job makes). */
+function ensureLockDirectory(layout) {
+    (0,external_node_fs_.mkdirSync)(layout.locksDir, { recursive: true });
+}
+/**
+ * Makes the directory ours (call under the store lock, after `repoDirProblem` said it may be
+ * used): what a first-release clone or unknown files left there is moved into `aside/`, then
+ * the marker is written. Returns where things were set aside, if anything was.
+ */
+function claimRepoDir(layout, repositoryKey, log) {
+    const state = inspectRepoDir(layout, repositoryKey);
+    if (state.kind === 'not-a-directory')
+        throw new Error(`${layout.dir} is not a directory (a file or a link); remove it, or choose another directory`);
+    let setAside;
+    if (state.kind === 'unmarked') {
+        const nested = nestedRepoDir(layout.dir, state.entries);
+        if (nested)
+            throw new Error(`${nested} is the directory of another repository, inside ${layout.dir}; move it out of there`);
+        // Everything the old directory held goes, whatever its names (a first-release clone may
+        // track its own `store/` or `tmp/`), except the locks this job already holds in `locks/`:
+        // gathered under a private name first, then moved into aside/.
+        const gathering = external_node_path_default().join(layout.dir, `.shared-checkout-set-aside-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+        (0,external_node_fs_.mkdirSync)(gathering);
+        const keep = new Set(['locks', external_node_path_default().basename(gathering), MARKER_NAME]);
+        if (isOwnAside(layout.aside))
+            keep.add('aside');
+        const moving = (0,external_node_fs_.readdirSync)(layout.dir).filter(entry => !keep.has(entry));
+        for (const entry of moving)
+            (0,external_node_fs_.renameSync)(external_node_path_default().join(layout.dir, entry), external_node_path_default().join(gathering, entry));
+        (0,external_node_fs_.mkdirSync)(layout.aside, { recursive: true });
+        setAside = uniquePath(external_node_path_default().join(layout.aside, asideNameFor(state.old ? 'layout-v1' : 'unknown', new Date())));
+        (0,external_node_fs_.renameSync)(gathering, setAside);
+        log.notice(state.old
+            ? `${layout.dir} held a clone of Shared Checkout's first layout; it was moved to ${setAside} ` +
+                'and the repository is set up afresh (store + trees). Delete it once you no longer need it.'
+            : `${layout.dir} held files Shared Checkout did not create (${state.entries.join(', ')}); ` +
+                `they were moved to ${setAside}.`);
+    }
+    for (const dir of [layout.tmp, layout.aside, layout.treesDir])
+        (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+    if (!(0,external_node_fs_.existsSync)(layout.marker))
+        writeFileAtomic(layout.marker, encodeMarker(repositoryKey));
+    return setAside;
+}
+/** An aside/ that holds only what the action sets aside (an earlier claim's), not a clone's. */
+function isOwnAside(dir) {
+    try {
+        return (0,external_node_fs_.readdirSync)(dir).every(name => /^(layout-v1|unknown|store|tree-\d+)-\d{8}T\d{6}(-\d+)?$/.test(name));
+    }
+    catch {
+        return false;
+    }
+}
+/** `origin` of a git directory's config, or undefined. */
+function originOf(gitDir) {
+    try {
+        const text = (0,external_node_fs_.readFileSync)(external_node_path_default().join(gitDir, 'config'), 'utf8');
+        const section = /\[remote "origin"\]([^[]*)/.exec(text)?.[1] ?? '';
+        return /^\s*url\s*=\s*(.+?)\s*$/m.exec(section)?.[1];
+    }
+    catch {
+        return undefined;
+    }
+}
+const NESTED_DEPTH = 8;
+const NESTED_BUDGET = 20_000;
+/**
+ * A repository directory (a marker) below `dir` among `entries`, looked for a few levels deep:
+ * another repository's directory chosen inside this one must never be set aside with it.
+ */
+function nestedRepoDir(dir, entries) {
+    let budget = NESTED_BUDGET;
+    const walk = (current, depth) => {
+        if (depth > NESTED_DEPTH || budget-- <= 0)
+            return undefined;
+        if (depth > 0 && readMarker(external_node_path_default().join(current, MARKER_NAME)) !== undefined)
+            return current;
+        let children;
+        try {
+            children = (0,external_node_fs_.readdirSync)(current, { withFileTypes: true });
+        }
+        catch {
+            return undefined;
+        }
+        for (const child of children) {
+            if (!child.isDirectory() || child.name === '.git' || child.name === 'node_modules')
+                continue;
+            const found = walk(external_node_path_default().join(current, child.name), depth + 1);
+            if (found)
+                return found;
+        }
+        return undefined;
+    };
+    for (const entry of entries) {
+        if (entry === '.git')
+            continue;
+        const found = walk(external_node_path_default().join(dir, entry), 1);
+        if (found)
+            return found;
+    }
+    return undefined;
+}
+/** `base`, or `base-2`, `base-3`… whichever does not exist yet. */
+function uniquePath(base) {
+    let candidate = base;
+    for (let n = 2; (0,external_node_fs_.existsSync)(candidate); n++)
+        candidate = `${base}-${n}`;
+    return candidate;
+}
+
+;// CONCATENATED MODULE: ./src/git/progress.ts
+
+
+/**
+ * Bytes git received, read from its `--progress` output ("Receiving objects: 100% (n/n),
+ * 1.20 MiB | ..." or "Unpacking objects: ..., 250 bytes | ..."). Undefined when git printed no
+ * transfer size (nothing fetched, or too little for a throughput line). Pure.
+ */
+function parseTransferredBytes(stderr) {
+    const units = { bytes: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
+    let last;
+    for (const line of stderr.split(/[\r\n]+/)) {
+        const match = /(?:Receiving|Unpacking) objects:.*?,\s*([\d.]+)\s*(bytes|KiB|MiB|GiB)\b/.exec(line);
+        if (match)
+            last = Math.round(Number(match[1]) * units[match[2]]);
+    }
+    return last;
+}
+/**
+ * Total size of the files in a git directory's object store. The growth across a fetch is
+ * what the fetch brought when git printed no transfer size (small or fast transfers).
+ */
+function objectStoreBytes(gitDir) {
+    let total = 0;
+    const objects = external_node_path_default().join(gitDir, 'objects');
+    for (const sub of safeReaddir(objects)) {
+        if (!/^(?:[0-9a-f]{2}|pack)$/.test(sub))
+            continue;
+        for (const name of safeReaddir(external_node_path_default().join(objects, sub))) {
+            try {
+                total += (0,external_node_fs_.statSync)(external_node_path_default().join(objects, sub, name)).size;
+            }
+            catch {
+                // removed while we looked (gc): not ours to count
+            }
+        }
+    }
+    return total;
+}
+function safeReaddir(dir) {
+    try {
+        return (0,external_node_fs_.readdirSync)(dir);
+    }
+    catch {
+        return [];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/git/repair.ts
+
+
+
+/** Lock files git keeps at the top of a git directory (§3.2). */
+const GITDIR_LOCKS = new Set([
+    'index.lock',
+    'shallow.lock',
+    'HEAD.lock',
+    'ORIG_HEAD.lock',
+    'FETCH_HEAD.lock',
+    'config.lock',
+    'packed-refs.lock'
+]);
+/**
+ * Is `relative` (a path inside a git directory, '/'-separated) one of git's own lock files?
+ * Pure. `refs/**\/*.lock` at any depth; the fixed names only at the top of a git directory.
+ */
+function isGitLockFile(relative) {
+    const parts = relative.split('/');
+    const name = parts[parts.length - 1];
+    if (parts.length === 1)
+        return GITDIR_LOCKS.has(name);
+    return parts[0] === 'refs' && name.endsWith('.lock');
+}
+function repair_entries(dir) {
+    try {
+        return (0,external_node_fs_.readdirSync)(dir);
+    }
+    catch {
+        return [];
+    }
+}
+function isDirectory(file) {
+    try {
+        return (0,external_node_fs_.lstatSync)(file).isDirectory(); // lstat: never follow a symlink out of the clone
+    }
+    catch {
+        return false;
+    }
+}
+function looksLikeGitDir(dir) {
+    const names = new Set(repair_entries(dir));
+    return names.has('HEAD') || (names.has('objects') && names.has('refs'));
+}
+function walkRefs(gitDir, relative, found) {
+    for (const name of repair_entries(external_node_path_default().join(gitDir, relative))) {
+        const child = `${relative}/${name}`;
+        if (isDirectory(external_node_path_default().join(gitDir, child)))
+            walkRefs(gitDir, child, found);
+        else if (isGitLockFile(child))
+            found.push(external_node_path_default().join(gitDir, child));
+    }
+}
+/** Submodule git dirs live at modules/<name>, and names may contain '/'. */
+function walkModules(dir, found) {
+    for (const name of repair_entries(dir)) {
+        const child = external_node_path_default().join(dir, name);
+        if (!isDirectory(child))
+            continue;
+        if (looksLikeGitDir(child))
+            collectGitDirLocks(child, found);
+        else
+            walkModules(child, found);
+    }
+}
+function collectGitDirLocks(gitDir, found) {
+    for (const name of repair_entries(gitDir)) {
+        if (isGitLockFile(name))
+            found.push(external_node_path_default().join(gitDir, name));
+    }
+    // git maintenance skips silently while this exists: left by a killed run, it would switch
+    // maintenance off for good.
+    if (repair_entries(external_node_path_default().join(gitDir, 'objects')).includes('maintenance.lock'))
+        found.push(external_node_path_default().join(gitDir, 'objects', 'maintenance.lock'));
+    walkRefs(gitDir, 'refs', found);
+    walkModules(external_node_path_default().join(gitDir, 'modules'), found);
+    // Linked worktrees keep their own index/HEAD locks.
+    for (const name of repair_entries(external_node_path_default().join(gitDir, 'worktrees'))) {
+        const worktree = external_node_path_default().join(gitDir, 'worktrees', name);
+        for (const file of repair_entries(worktree)) {
+            if (isGitLockFile(file))
+                found.push(external_node_path_default().join(worktree, file));
+        }
+    }
+}
+/** The git directory and those of its submodules (`modules/**`), for the repairs below. */
+function gitDirsUnder(gitDir) {
+    const found = [gitDir];
+    const walk = (dir) => {
+        for (const name of repair_entries(dir)) {
+            const child = external_node_path_default().join(dir, name);
+            if (!isDirectory(child))
+                continue;
+            if (looksLikeGitDir(child)) {
+                found.push(child);
+                walk(external_node_path_default().join(child, 'modules'));
+            }
+            else
+                walk(child);
+        }
+    };
+    walk(external_node_path_default().join(gitDir, 'modules'));
+    return found;
+}
+/**
+ * Is this the content of a usable loose ref file: an object id, or `ref: <name>`? Pure. A
+ * zero-length or garbled ref (a crash or power loss before the data reached the disk) makes
+ * every later fetch into it fail.
+ */
+function isValidLooseRef(content) {
+    return /^(?:[0-9a-f]{40}|[0-9a-f]{64})\s*$/.test(content) || /^ref: refs\/\S+\s*$/.test(content);
+}
+function walkRefFiles(gitDir, relative, found) {
+    for (const name of repair_entries(external_node_path_default().join(gitDir, relative))) {
+        const child = `${relative}/${name}`;
+        const full = external_node_path_default().join(gitDir, child);
+        if (isDirectory(full))
+            walkRefFiles(gitDir, child, found);
+        else if (!isGitLockFile(child))
+            found.push(full);
+    }
+}
+/** Loose ref files (clone and submodules) whose content is not a ref. Reads only. */
+function findBrokenRefs(gitDir) {
+    const broken = [];
+    for (const dir of gitDirsUnder(gitDir)) {
+        const refs = [];
+        walkRefFiles(dir, 'refs', refs);
+        for (const file of refs) {
+            let content;
+            try {
+                content = (0,external_node_fs_.readFileSync)(file, 'latin1');
+            }
+            catch {
+                continue;
+            }
+            if (!isValidLooseRef(content))
+                broken.push(file);
+        }
+    }
+    return broken.sort();
+}
+/**
+ * What is wrong with an index file's bytes, or undefined when git can read it: signature
+ * `DIRC`, version 2–4, and the trailing checksum of everything before it (SHA-1 or SHA-256,
+ * or zeros under index.skipHash). Pure.
+ */
+function indexProblem(data) {
+    if (data.length < 12 + 20)
+        return 'it is shorter than an index header';
+    if (data.toString('latin1', 0, 4) !== 'DIRC')
+        return 'it has no index signature';
+    const version = data.readUInt32BE(4);
+    if (version < 2 || version > 4)
+        return `it has an unknown index version ${version}`;
+    for (const [algorithm, size] of [
+        ['sha1', 20],
+        ['sha256', 32]
+    ]) {
+        if (data.length < 12 + size)
+            continue;
+        const trailer = data.subarray(data.length - size);
+        const body = data.subarray(0, data.length - size);
+        if (trailer.every(b => b === 0))
+            return undefined;
+        if ((0,external_node_crypto_.createHash)(algorithm).update(body).digest().equals(trailer))
+            return undefined;
+    }
+    return 'its checksum does not match its content (truncated or overwritten)';
+}
+/** Index files (clone and submodules) that git could not read. Reads only. */
+function findDamagedIndexes(gitDir) {
+    const damaged = [];
+    for (const dir of gitDirsUnder(gitDir)) {
+        const file = external_node_path_default().join(dir, 'index');
+        let data;
+        try {
+            data = (0,external_node_fs_.readFileSync)(file);
+        }
+        catch {
+            continue; // no index: git treats it as empty, reset rebuilds it
+        }
+        const problem = indexProblem(data);
+        if (problem)
+            damaged.push({ file, problem });
+    }
+    return damaged;
+}
+/**
+ * Removes broken ref files and damaged index files (both derived data: refs are fetched again,
+ * the index is rebuilt from HEAD). Safe only under the shared clone's lock (§3.2). Logs each.
+ * Returns the removed paths and whether the clone's own index was among them.
+ */
+function removeDamagedGitFiles(gitDir, logger) {
+    const removed = [];
+    for (const file of findBrokenRefs(gitDir)) {
+        (0,external_node_fs_.rmSync)(file, { force: true });
+        logger.info(`removed broken ref file ${file} (its content is not a ref); it is fetched again`);
+        removed.push(file);
+    }
+    let rebuildIndex = false;
+    for (const { file, problem } of findDamagedIndexes(gitDir)) {
+        (0,external_node_fs_.rmSync)(file, { force: true });
+        logger.info(`removed damaged index ${file} (${problem}); it is rebuilt from HEAD`);
+        removed.push(file);
+        if (file === external_node_path_default().join(gitDir, 'index'))
+            rebuildIndex = true;
+    }
+    return { removed, rebuildIndex };
+}
+/**
+ * Lists git's lock files under a git directory and its submodules' git directories
+ * (`.git/modules/**`, including submodules that have no worktree any more). Reads only.
+ */
+function findGitLockFiles(gitDir) {
+    const found = [];
+    collectGitDirLocks(gitDir, found);
+    return found.sort();
+}
+/**
+ * Removes the lock files that killed git processes left behind. Safe only because the caller
+ * holds the shared clone's lock (§3.2): no live git process of ours can own them. Logs each.
+ */
+function removeStaleGitLocks(gitDir, logger, options = {}) {
+    const removed = [];
+    const skipped = options.except ? external_node_path_default().join(gitDir, ...options.except.split('/')) : undefined;
+    for (const file of findGitLockFiles(gitDir)) {
+        if (skipped && file.startsWith(skipped))
+            continue;
+        (0,external_node_fs_.rmSync)(file, { force: true });
+        logger.info(`removed stale git lock file ${file} (left by a git process that was killed)`);
+        removed.push(file);
+    }
+    return removed;
+}
+
+;// CONCATENATED MODULE: ./src/trees/index-file.ts
+const ASSUME_VALID = 0x8000;
+const EXTENDED = 0x4000;
+const SKIP_WORKTREE = 0x4000;
+const INTENT_TO_ADD = 0x2000;
+const NAME_MASK = 0x0fff;
+function decodeVarint(data, offset) {
+    let byte = data[offset++];
+    let value = byte & 0x7f;
+    while (byte & 0x80) {
+        byte = data[offset++];
+        value = ((value + 1) << 7) + (byte & 0x7f);
+    }
+    return { value, next: offset };
+}
+/**
+ * Judges an index (version 2–4) whose checksum was already verified. `hashBytes`: 20 for SHA-1
+ * repositories, 32 for SHA-256.
+ */
+function judgeIndex(data, hashBytes, options = {}) {
+    if (data.length < 12 + hashBytes || data.toString('latin1', 0, 4) !== 'DIRC')
+        return { usable: false, reason: 'it is not an index file' };
+    const version = data.readUInt32BE(4);
+    if (version < 2 || version > 4)
+        return { usable: false, reason: `index version ${version}` };
+    const count = data.readUInt32BE(8);
+    const end = data.length - hashBytes;
+    const fixed = 40 + hashBytes + 2;
+    let offset = 12;
+    for (let i = 0; i < count; i++) {
+        if (offset + fixed > end)
+            return { usable: false, reason: 'it is truncated' };
+        const start = offset;
+        const flags = data.readUInt16BE(start + 40 + hashBytes);
+        offset = start + fixed;
+        if (flags & ASSUME_VALID)
+            return { usable: false, reason: 'entries are flagged assume-unchanged' };
+        if (flags & EXTENDED) {
+            if (version < 3)
+                return { usable: false, reason: 'extended flags in a version 2 index' };
+            const extended = data.readUInt16BE(offset);
+            offset += 2;
+            if (extended & SKIP_WORKTREE && !options.allowSkipWorktree)
+                return { usable: false, reason: 'entries are flagged skip-worktree' };
+            if (extended & INTENT_TO_ADD)
+                return { usable: false, reason: 'entries are intent-to-add' };
+        }
+        if (version === 4) {
+            offset = decodeVarint(data, offset).next;
+            const nul = data.indexOf(0, offset);
+            if (nul < 0 || nul >= end)
+                return { usable: false, reason: 'it is truncated' };
+            offset = nul + 1;
+        }
+        else {
+            let length = flags & NAME_MASK;
+            if (length === NAME_MASK) {
+                const nul = data.indexOf(0, offset);
+                if (nul < 0 || nul >= end)
+                    return { usable: false, reason: 'it is truncated' };
+                length = nul - offset;
+            }
+            // 1–8 NUL bytes pad each entry to a multiple of 8 bytes.
+            offset = start + ((offset - start + length + 8) & ~7);
+        }
+    }
+    while (offset + 8 <= end) {
+        const signature = data.toString('latin1', offset, offset + 4);
+        const size = data.readUInt32BE(offset + 4);
+        if (signature === 'link')
+            return { usable: false, reason: 'it is a split index' };
+        if (signature === 'sdir')
+            return { usable: false, reason: 'it is a sparse index' };
+        offset += 8 + size;
+    }
+    return { usable: true };
+}
+
+;// CONCATENATED MODULE: ./src/trees/sparse.ts
+/**
+ * Sparse checkout per tree (§1 `sparse-checkout`, `sparse-checkout-cone-mode`): which files a
+ * cone-mode checkout writes, and how a tree that an earlier job left sparse becomes complete.
+ *
+ * A tree keeps its index from job to job, skip-worktree bits included; every checkout of the
+ * action recomputes those bits from patterns, so no file stays hidden:
+ * - a sparse job checks out with its own patterns;
+ * - a full job whose index still has skip-worktree entries checks out once with the pattern
+ *   `/*` (everything), which clears the bits and writes only the files that were left out,
+ *   in the same pass as the move to the new commit. This is what `git sparse-checkout disable`
+ *   does, without its extra pass over the tree; dropping the index instead would rewrite every
+ *   file of the tree.
+ */
+
+
+
+/** info/sparse-checkout of a full job's checkout over a sparse index: every path. */
+const EVERY_PATH_PATTERNS = '/*\n';
+/** Settings of that one checkout (the tree's config stays non-sparse for the job). */
+const EXPAND_CHECKOUT_CONFIG = [
+    { key: 'core.sparseCheckout', value: 'true' },
+    { key: 'core.sparseCheckoutCone', value: 'false' }
+];
+/** The directories of cone-mode patterns, without leading or trailing slashes. Pure. */
+function coneDirectories(patterns) {
+    return patterns.map(p => p.replace(/^\/+|\/+$/g, '')).filter(p => p !== '');
+}
+/**
+ * Does a cone-mode checkout of `dirs` write `file` (a path of the commit)? Git's cone rule:
+ * every file at the top level, every file directly inside a parent of a listed directory, and
+ * everything below a listed directory. `ignoreCase` as core.ignoreCase. Pure.
+ */
+function inCone(file, dirs, ignoreCase = false) {
+    const fold = (s) => (ignoreCase ? s.toLowerCase() : s);
+    const name = fold(file);
+    const slash = name.lastIndexOf('/');
+    if (slash < 0)
+        return true;
+    const parent = name.slice(0, slash);
+    return dirs.some(raw => {
+        const dir = fold(raw);
+        return name.startsWith(`${dir}/`) || dir.startsWith(`${parent}/`);
+    });
+}
+/**
+ * Files git may read from the index rather than the working tree, even outside the sparse
+ * paths (attributes, ignore rules, submodule and LFS settings): always part of a checkout's
+ * objects. Pure.
+ */
+function isGitMetadataFile(file) {
+    const base = file.slice(file.lastIndexOf('/') + 1);
+    return ['.gitattributes', '.gitignore', '.gitmodules', '.lfsconfig'].includes(base);
+}
+/**
+ * Does the index at `file` (already judged usable) flag entries skip-worktree? Such an index,
+ * left by a sparse job (or planted by any job), hides files from a checkout that does not
+ * recompute the bits.
+ */
+function indexHasSkipWorktree(file, hashBytes) {
+    let data;
+    try {
+        data = (0,external_node_fs_.readFileSync)(file);
+    }
+    catch {
+        return false;
+    }
+    if (indexProblem(data))
+        return false;
+    return (judgeIndex(data, hashBytes, { allowSkipWorktree: true }).usable &&
+        !judgeIndex(data, hashBytes, { allowSkipWorktree: false }).usable);
+}
+
+;// CONCATENATED MODULE: ./src/git/gitdir.ts
+/**
+ * Making a git directory the action's again (§3.6): whatever a job left in it — config keys
+ * (filters, fsmonitor, hooksPath, include.path, url.*.insteadOf, core.sshCommand, diff.external,
+ * …), hooks, info/attributes, alternates, a `commondir` or `gitdir` file that would make git read
+ * another directory's config, old-style `remotes/`, rebase or merge state — is removed by an
+ * allow-list, and the config is written afresh from what the action needs. The same function
+ * serves the store (under the store lock) and each tree (under its tree lock).
+ */
+
+
+
+/** Removed without a log line: ordinary by-products of git commands. */
+const ROUTINE = new Set([
+    'FETCH_HEAD',
+    'ORIG_HEAD',
+    'logs',
+    'COMMIT_EDITMSG',
+    'description',
+    'branches',
+    'gc.log',
+    'gc.pid'
+]);
+/**
+ * Applies `spec` to `gitDir` (which must exist). Returns the unexpected entries it removed, for
+ * the log (stale lock files and routine by-products are removed quietly by the callers' rules).
+ */
+function resetGitDir(gitDir, spec) {
+    const removed = [];
+    for (const entry of (0,external_node_fs_.readdirSync)(gitDir)) {
+        if (spec.keep.has(entry))
+            continue;
+        (0,external_node_fs_.rmSync)(external_node_path_default().join(gitDir, entry), { recursive: true, force: true });
+        if (!ROUTINE.has(entry) && !entry.endsWith('.lock'))
+            removed.push(entry);
+    }
+    // Hooks and info (attributes, exclude, sparse-checkout, grafts) start empty every time.
+    for (const dir of ['hooks', 'info']) {
+        (0,external_node_fs_.rmSync)(external_node_path_default().join(gitDir, dir), { recursive: true, force: true });
+        (0,external_node_fs_.mkdirSync)(external_node_path_default().join(gitDir, dir));
+    }
+    const objectsInfo = external_node_path_default().join(gitDir, 'objects', 'info');
+    (0,external_node_fs_.mkdirSync)(objectsInfo, { recursive: true });
+    for (const name of ['alternates', 'http-alternates'])
+        (0,external_node_fs_.rmSync)(external_node_path_default().join(objectsInfo, name), { force: true });
+    if (spec.alternates !== undefined)
+        writeFileAtomic(external_node_path_default().join(objectsInfo, 'alternates'), spec.alternates);
+    writeFileAtomic(external_node_path_default().join(gitDir, 'config'), spec.config);
+    return removed;
+}
+/** Renders a git config file. Values are quoted and escaped; pure. */
+function renderConfig(sections) {
+    const quote = (value) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\t/g, '\\t')}"`;
+    return sections
+        .filter(section => section.values.length > 0)
+        .map(section => {
+        const header = section.subsection === undefined
+            ? `[${section.name}]`
+            : `[${section.name} ${quote(section.subsection)}]`;
+        const lines = section.values.map(([key, value]) => `\t${key} = ${typeof value === 'string' ? quote(value) : String(value)}`);
+        return `${header}\n${lines.join('\n')}\n`;
+    })
+        .join('');
+}
+/** The object format of a repository, read from its config text ('sha1' when unset). Pure. */
+function objectFormatOf(configText) {
+    return /^\s*objectformat\s*=\s*"?sha256"?\s*$/im.test(configText) ? 'sha256' : 'sha1';
+}
+
+;// CONCATENATED MODULE: ./src/git/refs.ts
+/**
+ * Pure decisions about what to fetch for a requested ref (§3.3). The one network question
+ * (what a short name or the default branch means) is answered by ls-remote in sync.ts and
+ * handed in as RemoteRefs.
+ */
+const REMOTE = 'origin';
+const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+/** A full commit SHA as a user may write it (either case): 40 hex digits (SHA-1) or 64 (SHA-256). */
+function isFullSha(value) {
+    return FULL_SHA.test(value);
+}
+/** An object id as git writes it in files (lower case). */
+function isObjectId(value) {
+    return FULL_SHA.test(value) && value === value.toLowerCase();
+}
+/**
+ * What ls-remote must be asked, or null when nothing needs the network: the commit is known
+ * and the ref's kind is clear from its spelling. A ref without a known commit is always asked
+ * for, so that a commit already in the store needs no fetch and no store lock (§3.3).
+ */
+function remoteQueryFor(ref, commit) {
+    if (ref === '')
+        return commit ? null : ['HEAD'];
+    if (isFullSha(ref))
+        return null;
+    if (ref.startsWith('refs/'))
+        return commit ? null : [ref];
+    return [`refs/heads/${ref}`, `refs/tags/${ref}`];
+}
+/**
+ * The object the remote's ref points at now (a tag object for an annotated tag), from the
+ * ls-remote answer; undefined when it was not asked or not found. Pure.
+ */
+function remoteObjectFor(target, requestedRef, remote) {
+    if (!remote || target.kind === 'commit')
+        return undefined;
+    if (requestedRef === '')
+        return remote.refs.HEAD;
+    return remote.refs[target.ref];
+}
+/** Parses `git ls-remote --symref` output. */
+function parseLsRemote(stdout) {
+    const result = { refs: {} };
+    for (const line of stdout.split('\n')) {
+        const symref = /^ref: (\S+)\tHEAD$/.exec(line);
+        if (symref) {
+            result.defaultBranch = symref[1];
+            continue;
+        }
+        const plain = /^([0-9a-f]+)\t(\S+)$/.exec(line);
+        if (plain)
+            result.refs[plain[2]] = plain[1];
+    }
+    return result;
+}
+/** The message for a ref the remote does not have: names the ref and what was tried. */
+function unknownRefMessage(ref, remoteUrl, tried) {
+    return (`ref '${ref}' was not found in ${remoteUrl} (looked for ${tried.join(', ')}); ` +
+        `check the 'ref' input: a branch, tag, full SHA or refs/pull/N/merge`);
+}
+/**
+ * Gives a requested ref its kind. Short names: branch wins over tag (actions/checkout does
+ * the same). Empty ref: the commit if one is given, else the remote's default branch.
+ * Undefined when the remote has no such ref.
+ */
+function qualifyRef(ref, commit, remote) {
+    if (ref === '') {
+        if (commit)
+            return { kind: 'commit', sha: commit.toLowerCase() };
+        const head = remote?.defaultBranch;
+        return head ? qualifyRef(head, undefined, null) : undefined;
+    }
+    if (isFullSha(ref))
+        return { kind: 'commit', sha: ref.toLowerCase() };
+    if (ref.startsWith('refs/heads/')) {
+        return { kind: 'branch', ref, name: ref.slice('refs/heads/'.length) };
+    }
+    if (ref.startsWith('refs/tags/'))
+        return { kind: 'tag', ref, name: ref.slice('refs/tags/'.length) };
+    if (/^refs\/pull\/\d+\/(?:merge|head)$/.test(ref))
+        return { kind: 'pull', ref };
+    if (ref.startsWith('refs/'))
+        return { kind: 'other', ref };
+    const branch = `refs/heads/${ref}`;
+    const tag = `refs/tags/${ref}`;
+    if (remote && branch in remote.refs)
+        return { kind: 'branch', ref: branch, name: ref };
+    if (remote && tag in remote.refs)
+        return { kind: 'tag', ref: tag, name: ref };
+    return undefined;
+}
+/** Where a fetched ref is kept locally, following actions/checkout's naming. */
+function localRefFor(target) {
+    switch (target.kind) {
+        case 'branch':
+            return `refs/remotes/${REMOTE}/${target.name}`;
+        case 'tag':
+            return target.ref;
+        case 'pull':
+            return target.ref.replace(/^refs\//, 'refs/remotes/');
+        case 'other':
+            return target.ref;
+    }
+}
+/**
+ * Decides the fetch. Depth: a full clone stays full when a shallow fetch is asked for (the
+ * history is already paid for, and other jobs sharing the clone may want it); a shallow clone
+ * is deepened with --unshallow when full history is asked for.
+ */
+/** Where a fetched bare commit is kept (one ref, overwritten by each such fetch). */
+const COMMIT_REF = 'refs/shared-checkout/commit';
+function planFetch(input) {
+    const args = ['--no-recurse-submodules', '--progress'];
+    args.push(input.fetchTags ? '--tags' : '--no-tags');
+    if (input.fetchDepth > 0) {
+        if (input.shallow || !input.hasHistory)
+            args.push(`--depth=${input.fetchDepth}`);
+    }
+    else if (input.shallow) {
+        args.push('--unshallow');
+    }
+    const commit = input.commit?.toLowerCase() || undefined;
+    const { target } = input;
+    if (target.kind === 'commit') {
+        // Stored under a ref: objects no ref points at are not offered as "have" in the next job's
+        // fetch, which would make the server send the shared history again (§3.3).
+        return { args, refspecs: [`+${target.sha}:${COMMIT_REF}`], checkoutTarget: target.sha, ref: '' };
+    }
+    const local = localRefFor(target);
+    const source = commit ?? target.ref;
+    return {
+        args,
+        refspecs: [`+${source}:${local}`],
+        checkoutTarget: commit ?? `${local}^{commit}`,
+        ref: target.ref
+    };
+}
+
+;// CONCATENATED MODULE: ./src/store/config.ts
+/**
+ * The store's git directory as the action needs it (§3.6): written afresh whenever the store
+ * lock is taken, from an allow-list of entries and a config of our own.
+ */
+
+
+
+/** What a bare repository needs; lock files, FETCH_HEAD, hooks, logs, … go. */
+const STORE_KEEP = new Set([
+    'HEAD',
+    'config',
+    'objects',
+    'refs',
+    'packed-refs',
+    'shallow',
+    'lfs',
+    'hooks',
+    'info'
+]);
+/** Pure. */
+function storeConfig(input) {
+    const partial = input.filter !== undefined && input.filter !== '';
+    const extensions = [];
+    if (input.objectFormat === 'sha256')
+        extensions.push(['objectformat', 'sha256']);
+    if (partial)
+        extensions.push(['partialclone', 'origin']);
+    const origin = {
+        name: 'remote',
+        subsection: 'origin',
+        values: [['url', input.fetchUrl]]
+    };
+    if (partial)
+        origin.values.push(['promisor', true], ['partialclonefilter', input.filter]);
+    const sections = [
+        {
+            name: 'core',
+            values: [
+                ['repositoryformatversion', extensions.length > 0 ? 1 : 0],
+                ['filemode', true],
+                ['bare', true],
+                ['logallrefupdates', false]
+            ]
+        },
+        { name: 'extensions', values: extensions },
+        origin,
+        { name: 'gc', values: [['auto', 0]] },
+        { name: 'maintenance', values: [['auto', false]] }
+    ];
+    return renderConfig(sections);
+}
+/** The store's object format and whether it already is a partial clone (promisor packs). */
+function storeFacts(storeDir) {
+    let config = '';
+    try {
+        config = (0,external_node_fs_.readFileSync)(external_node_path_default().join(storeDir, 'config'), 'utf8');
+    }
+    catch {
+        // a store being created: the defaults
+    }
+    const filter = /^\s*partialclonefilter\s*=\s*"?([^"\n]+)"?\s*$/im.exec(config)?.[1];
+    return { objectFormat: objectFormatOf(config), filter: filter?.trim() };
+}
+/** Does the store hold promisor packs (objects fetched with a filter)? */
+function hasPromisorPacks(storeDir) {
+    try {
+        return (0,external_node_fs_.readdirSync)(external_node_path_default().join(storeDir, 'objects', 'pack')).some(name => name.endsWith('.promisor'));
+    }
+    catch {
+        return false;
+    }
+}
+/** A store is usable once it has been renamed into place with these. */
+function config_looksLikeStore(storeDir) {
+    return ['HEAD', 'config', 'objects', 'refs'].every(name => (0,external_node_fs_.existsSync)(external_node_path_default().join(storeDir, name)));
+}
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/store/damage.ts
+/**
+ * Finding a damaged object store without reading every object (§3.2, §7): `git fsck` is too
+ * slow for big stores. Run under the store lock when git reports a corrupt or missing object.
+ */
+
+
+
+/**
+ * Finds a damaged object store without reading every object (`git fsck` is too slow for big
+ * clones): every loose object must inflate completely to its announced size, and every pack
+ * must end with the checksum its index records (what git itself checks when it opens a pack).
+ * Returns the first problem found, or undefined.
+ */
+function findObjectStoreDamage(gitDir, hashBytes = 20) {
+    const objects = path.join(gitDir, 'objects');
+    for (const fanout of damage_safeReaddir(objects)) {
+        if (!/^[0-9a-f]{2}$/.test(fanout))
+            continue;
+        for (const name of damage_safeReaddir(path.join(objects, fanout))) {
+            if (!/^[0-9a-f]+$/.test(name))
+                continue; // tmp_obj_* from a killed writer: harmless
+            const file = path.join(objects, fanout, name);
+            const problem = looseObjectProblem(file);
+            if (problem)
+                return `${file}: ${problem}`;
+        }
+    }
+    return findPackDamage(gitDir, hashBytes);
+}
+/**
+ * The packs' part of findObjectStoreDamage: a few bytes per pack, cheap enough for every time
+ * the store lock is taken. A truncated pack is otherwise skipped by git in silence (it fetches
+ * the objects again, and every later command warns that the pack does not match its index).
+ */
+function findPackDamage(gitDir, hashBytes = 20) {
+    const objects = external_node_path_default().join(gitDir, 'objects');
+    const packDir = external_node_path_default().join(objects, 'pack');
+    for (const name of damage_safeReaddir(packDir)) {
+        if (!name.endsWith('.idx'))
+            continue;
+        const idx = external_node_path_default().join(packDir, name);
+        const pack = idx.replace(/\.idx$/, '.pack');
+        if (!(0,external_node_fs_.existsSync)(pack))
+            return `${idx}: its pack file is missing`;
+        const recorded = readTail(idx, 2 * hashBytes)?.subarray(0, hashBytes);
+        const actual = readTail(pack, hashBytes);
+        if (!recorded || !actual || !recorded.equals(actual))
+            return `${pack}: truncated or damaged`;
+    }
+    return undefined;
+}
+function looseObjectProblem(file) {
+    let data;
+    try {
+        data = inflateSync(readFileSync(file));
+    }
+    catch (error) {
+        return `cannot be inflated (${error.message})`;
+    }
+    const nul = data.indexOf(0);
+    const header = /^(blob|tree|commit|tag) (\d+)$/.exec(data.subarray(0, Math.max(nul, 0)).toString('latin1'));
+    if (nul < 0 || !header)
+        return 'has no valid object header';
+    if (data.length - nul - 1 !== Number(header[2]))
+        return 'is truncated';
+    return undefined;
+}
+function readTail(file, length) {
+    let fd;
+    try {
+        fd = (0,external_node_fs_.openSync)(file, 'r');
+        const size = (0,external_node_fs_.fstatSync)(fd).size;
+        if (size < length)
+            return undefined;
+        const buffer = Buffer.alloc(length);
+        (0,external_node_fs_.readSync)(fd, buffer, 0, length, size - length);
+        return buffer;
+    }
+    catch {
+        return undefined;
+    }
+    finally {
+        if (fd !== undefined)
+            (0,external_node_fs_.closeSync)(fd);
+    }
+}
+function damage_safeReaddir(dir) {
+    try {
+        return (0,external_node_fs_.readdirSync)(dir);
+    }
+    catch {
+        return [];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/store/refs-files.ts
+/**
+ * Reading a store's refs straight from its files (packed-refs and loose refs), without a git
+ * process: the warm path copies the store's branches and tags into a tree on every job. Pure
+ * parsers plus one reader.
+ */
+
+
+
+/** `packed-refs` → ref name → object id (peel lines `^…` are skipped). Pure. */
+function parsePackedRefs(text) {
+    const refs = new Map();
+    for (const line of text.split('\n')) {
+        if (line === '' || line.startsWith('#') || line.startsWith('^'))
+            continue;
+        const space = line.indexOf(' ');
+        const oid = line.slice(0, space);
+        if (space > 0 && isObjectId(oid))
+            refs.set(line.slice(space + 1), oid);
+    }
+    return refs;
+}
+/** A loose ref file's object id, or undefined (symbolic or damaged). Pure. */
+function parseLooseRef(content) {
+    const oid = content.trim();
+    return isObjectId(oid) ? oid : undefined;
+}
+function walkLoose(gitDir, relative, refs) {
+    let entries;
+    try {
+        entries = (0,external_node_fs_.readdirSync)(external_node_path_default().join(gitDir, relative), { withFileTypes: true });
+    }
+    catch {
+        return;
+    }
+    for (const entry of entries) {
+        const name = `${relative}/${entry.name}`;
+        if (entry.isDirectory())
+            walkLoose(gitDir, name, refs);
+        else if (entry.isFile() && !entry.name.endsWith('.lock')) {
+            try {
+                const oid = parseLooseRef((0,external_node_fs_.readFileSync)(external_node_path_default().join(gitDir, name), 'latin1'));
+                if (oid)
+                    refs.set(name, oid);
+            }
+            catch {
+                // removed while we read: the packed value (if any) stands
+            }
+        }
+    }
+}
+/** Refs under the given prefixes (e.g. `refs/remotes/origin`, `refs/tags`); loose wins. */
+function readRefs(gitDir, prefixes) {
+    const refs = new Map();
+    let packed = '';
+    try {
+        packed = (0,external_node_fs_.readFileSync)(external_node_path_default().join(gitDir, 'packed-refs'), 'latin1');
+    }
+    catch {
+        // no packed refs
+    }
+    for (const [name, oid] of parsePackedRefs(packed)) {
+        if (prefixes.some(prefix => name.startsWith(`${prefix}/`)))
+            refs.set(name, oid);
+    }
+    for (const prefix of prefixes)
+        walkLoose(gitDir, prefix, refs);
+    return refs;
+}
+/** A `packed-refs` file holding `refs` (sorted, no peel lines: git peels on demand). Pure. */
+function renderPackedRefs(refs) {
+    const names = [...refs.keys()].sort();
+    return names.map(name => `${refs.get(name)} ${name}\n`).join('');
+}
+
+;// CONCATENATED MODULE: ./src/store/store.ts
+/**
+ * The object store (§3): one bare repository per repository directory, written only by the
+ * action, fetched under the short store lock.
+ *
+ *   resolve the commit (ls-remote only when it is not known) → already in the store? done, no
+ *   lock (§3.3) → else take the store lock → end processes left in the store (§3.8) → claim the
+ *   directory, create the store (cache warm start, §4) or repair it (§3.2) → its git directory
+ *   the action's again (§3.6) → look again (another job may have fetched it meanwhile) → fetch.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+class Timer {
+    phases = [];
+    async run(name, work) {
+        const start = external_node_perf_hooks_.performance.now();
+        try {
+            return await work();
+        }
+        finally {
+            this.phases.push({ name, ms: Math.round(external_node_perf_hooks_.performance.now() - start) });
+        }
+    }
+}
+/** What the request names, asking the remote only when the commit is not known (§3.3). */
+async function resolveTarget(ctx, request) {
+    const commit = request.commit || undefined;
+    const query = remoteQueryFor(request.ref, commit);
+    let remote = null;
+    if (query) {
+        const out = await ctx.git.remote(ctx.layout.dir, ['ls-remote', '--symref', '--end-of-options', ctx.remote.url, ...query], remoteOptions(ctx));
+        remote = parseLsRemote(out.stdout);
+    }
+    const target = qualifyRef(request.ref, commit, remote);
+    if (!target) {
+        const tried = request.ref === '' ? ['HEAD'] : (query ?? [request.ref]);
+        throw new GitError(['ls-remote', ...tried], ctx.layout.dir, 0, '', undefined, unknownRefMessage(request.ref || '(default branch)', ctx.repo.remoteUrl, tried));
+    }
+    const object = commit ?? (target.kind === 'commit' ? target.sha : remoteObjectFor(target, request.ref, remote));
+    return { target, object };
+}
+function remoteOptions(ctx) {
+    return { auth: ctx.remote.auth, stall: ctx.remote.stall, retryDelaysMs: ctx.remote.retryDelaysMs };
+}
+/** The commit `revision` names in the store, or undefined when the store lacks it. */
+async function commitIn(ctx, storeDir, revision) {
+    // cwd is the repository directory, not the store: only store-lock holders work in the store
+    // itself, so anything left running there is an orphan to end (§3.8).
+    // issue 15: in a partial store git would fetch a missing commit lazily, without the lock.
+    const out = await withoutLazyFetch(ctx.git).local(ctx.layout.dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`], { gitDir: storeDir, okExitCodes: [1, 128] });
+    // "Not there" is an answer; a damaged store is not (§7: set aside and rebuilt).
+    if (out.exitCode !== 0 && isObjectStoreDamage(out.stderr))
+        throw new GitError(['rev-parse', revision], ctx.layout.dir, out.exitCode, out.stderr);
+    return out.exitCode === 0 ? out.stdout.trim() : undefined;
+}
+/** Can the store serve the request without a fetch (given the object is in it)? Pure. */
+function fetchNeeded(request, state) {
+    if (request.fetchTags)
+        return true; // tags may have moved: ask the server (§1 fetch-tags)
+    if (state.shallow && request.fetchDepth === 0)
+        return true; // full history asked of a shallow store
+    return false;
+}
+function isShallow(storeDir) {
+    return (0,external_node_fs_.existsSync)(external_node_path_default().join(storeDir, 'shallow'));
+}
+/**
+ * Makes sure the requested commit is in the store and returns it. Takes the store lock only
+ * when it must fetch, create or repair the store.
+ */
+async function syncStore(ctx, request) {
+    const timer = new Timer();
+    const resolved = await timer.run('resolve ref', () => resolveTarget(ctx, request));
+    const { layout } = ctx;
+    if (!request.rebuild &&
+        resolved.object &&
+        config_looksLikeStore(layout.store) &&
+        !fetchNeeded(request, stateOf(layout.store))) {
+        const sha = await timer.run('look up commit', () => commitIn(ctx, layout.store, resolved.object));
+        if (sha) {
+            ctx.log.info(`commit ${sha} is already in the store: nothing to fetch`);
+            return result(resolved, sha, timer, { storeWaitMs: 0, usedStoreLock: false });
+        }
+    }
+    const started = external_node_perf_hooks_.performance.now();
+    const { value, waitedMs } = await ctx.lock(() => syncUnderStoreLock(ctx, request, resolved, timer));
+    timer.phases.push({
+        name: 'store lock held',
+        ms: Math.round(external_node_perf_hooks_.performance.now() - started - waitedMs)
+    });
+    return { ...value, storeWaitMs: waitedMs };
+}
+async function syncUnderStoreLock(ctx, request, resolved, timer) {
+    const { layout, log } = ctx;
+    const repairs = [];
+    const setAside = [];
+    await endProcessesIn(layout.store, { log: line => log.info(line), what: 'the store' });
+    const claimed = claimRepoDir(layout, ctx.repo.key, log);
+    if (claimed)
+        setAside.push(claimed);
+    await removeStaleTemporaries(layout, log);
+    let created = false;
+    let cacheHit;
+    let storeDir = layout.store;
+    if ((0,external_node_fs_.existsSync)(layout.store) && !config_looksLikeStore(layout.store)) {
+        setAside.push(moveAside(layout, layout.store, 'store', 'it is not a complete repository', log));
+    }
+    // A truncated or damaged pack is found by a cheap look at every pack (§3.2); git would skip
+    // it in silence and fetch its objects again, warning on every later command.
+    const packDamage = (0,external_node_fs_.existsSync)(layout.store)
+        ? findPackDamage(layout.store, storeFacts(layout.store).objectFormat === 'sha256' ? 32 : 20)
+        : undefined;
+    if (packDamage)
+        log.warning(`the store is damaged (${packDamage}): building it again`);
+    // Rebuilding: the damaged store stays in place (trees keep reading it) until the new one is
+    // ready; the pins tell which commits the trees in use need from the new one.
+    const rebuilding = (request.rebuild === true || packDamage !== undefined) && (0,external_node_fs_.existsSync)(layout.store);
+    const pins = rebuilding
+        ? readRefs(layout.store, ['refs/shared-checkout/trees'])
+        : new Map();
+    if (!(0,external_node_fs_.existsSync)(layout.store) || rebuilding) {
+        created = true;
+        storeDir = external_node_path_default().join(layout.tmp, `store-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+        if (ctx.warm) {
+            cacheHit = await timer.run('cache restore', () => ctx.warm.restore(storeDir));
+        }
+        if (!cacheHit) {
+            (0,external_node_fs_.rmSync)(storeDir, { recursive: true, force: true });
+            log.info(`creating the store of ${ctx.repo.display} in ${layout.store}`);
+            await ctx.git.local(layout.dir, ['init', '--bare', '--quiet', storeDir]);
+        }
+    }
+    else {
+        for (const file of removeStaleGitLocks(layout.store, log, { except: PIN_REF_PREFIX }))
+            repairs.push(file);
+        // A ref left empty or garbled by a crash: removed (it is fetched again), not a reason to
+        // throw the whole store away.
+        repairs.push(...removeDamagedGitFiles(layout.store, log).removed);
+    }
+    // --- issue 15: partial clones (§1 filter) -------------------------------------------------
+    const filter = storeFilterFor({
+        requested: request.filter,
+        created: created && !cacheHit,
+        current: currentFilterOf(storeDir) ?? (rebuilding ? currentFilterOf(layout.store) : undefined)
+    });
+    const removed = rewriteStoreGitDir(ctx, storeDir, filter);
+    // --- end issue 15 ---------------------------------------------------------------------------
+    for (const entry of removed) {
+        log.info(`removed ${entry} from the store's git directory (left by an earlier job)`);
+        repairs.push(external_node_path_default().join(storeDir, entry));
+    }
+    try {
+        let sha = resolved.object && !fetchNeeded(request, stateOf(storeDir))
+            ? await commitIn(ctx, storeDir, resolved.object)
+            : undefined;
+        let fetchedBytes;
+        if (sha) {
+            log.info(`commit ${sha} arrived in the store while this job waited: nothing to fetch`);
+        }
+        else {
+            const plan = planFetch({
+                target: resolved.target,
+                commit: request.commit || undefined,
+                fetchDepth: request.fetchDepth,
+                fetchTags: request.fetchTags,
+                shallow: isShallow(storeDir),
+                hasHistory: !created || cacheHit === true
+            });
+            const filterArgs = filter && created && !cacheHit ? [`--filter=${filter}`] : [];
+            const args = [
+                'fetch',
+                ...plan.args.filter(arg => request.showProgress || arg !== '--progress'),
+                ...filterArgs,
+                '--end-of-options',
+                'origin',
+                ...plan.refspecs
+            ];
+            fetchedBytes = await timer.run('fetch', async () => {
+                log.info(`fetching ${plan.refspecs.join(' ')} into the store`);
+                const before = objectStoreBytes(storeDir);
+                const out = await fetchResolvingRefConflicts(ctx, storeDir, args);
+                return parseTransferredBytes(out.stderr) ?? Math.max(0, objectStoreBytes(storeDir) - before);
+            });
+            sha = await commitIn(ctx, storeDir, plan.checkoutTarget);
+            if (!sha)
+                throw new Error(`After fetching, ${plan.checkoutTarget} is not a commit in ${storeDir}; the server did not send it.`);
+        }
+        if (rebuilding) {
+            await fetchPins(ctx, storeDir, pins);
+            setAside.push(moveAside(layout, layout.store, 'store', 'git reported damaged objects in it', log));
+        }
+        if (created) {
+            (0,external_node_fs_.renameSync)(storeDir, layout.store);
+            storeDir = layout.store;
+        }
+        const upload = created && ctx.warm
+            ? await timer.run('cache stage', () => ctx.warm.stage(layout.store))
+            : undefined;
+        return {
+            ...result(resolved, sha, timer, { storeWaitMs: 0, usedStoreLock: true }),
+            created,
+            cacheHit,
+            fetchedBytes,
+            repairs,
+            setAside,
+            upload
+        };
+    }
+    finally {
+        if (created && storeDir !== layout.store)
+            (0,external_node_fs_.rmSync)(storeDir, { recursive: true, force: true });
+    }
+}
+// --- issue 15: partial clones (§1 filter) ---------------------------------------------------
+/**
+ * Settings of a local git command that must not fetch: in a partial clone git fetches a
+ * missing object on demand ("lazily"), into the repository it runs in, with whatever
+ * credentials it finds. The action's own local commands never do (store/partial.ts fetches
+ * under the store lock instead); without a transport git fails and names the object.
+ */
+const NO_LAZY_FETCH = [
+    { key: 'protocol.allow', value: 'never' },
+    // Overrides protocol.file.allow=always, set for local remotes (env.ts).
+    { key: 'protocol.file.allow', value: 'never' }
+];
+/** `git` for local commands that may not fetch (NO_LAZY_FETCH). */
+function withoutLazyFetch(git) {
+    return git.withEnv(withConfigEntries(git.options.env, NO_LAZY_FETCH));
+}
+/**
+ * The partial-clone filter of the store after this job's sync. A store made now (from the
+ * network) takes the job's `filter`; an existing or restored store keeps what it is: a partial
+ * store stays partial (objects were left out and git must know where to find them), a complete
+ * one stays complete (its history's blobs are there already; a filter would only make later
+ * fetches partial). Pure.
+ */
+function storeFilterFor(input) {
+    if (input.created)
+        return input.requested || input.current || undefined;
+    return input.current || undefined;
+}
+/** The store's filter as its config or its promisor packs tell; undefined: complete. */
+function currentFilterOf(storeDir) {
+    return storeFacts(storeDir).filter || (hasPromisorPacks(storeDir) ? 'blob:none' : undefined);
+}
+/**
+ * The store's git directory the action's again (§3.6: whenever the store lock is taken): stale
+ * locks of killed git processes removed, entries outside the allow-list removed, and the config
+ * written afresh with this job's fetch URL (HTTPS, or SSH with ssh-key) and the store's filter.
+ * Returns the unexpected entries removed. Call under the store lock.
+ */
+function rewriteStoreGitDir(ctx, storeDir, filter) {
+    return resetGitDir(storeDir, {
+        keep: STORE_KEEP,
+        config: storeConfig({
+            fetchUrl: ctx.remote.url,
+            objectFormat: storeFacts(storeDir).objectFormat,
+            filter
+        })
+    });
+}
+// --- end issue 15 -----------------------------------------------------------------------------
+function stateOf(dir) {
+    return { shallow: isShallow(dir), partial: hasPromisorPacks(dir) };
+}
+/**
+ * Fetches the commits other trees have out into a rebuilt store, so their borrowed objects are
+ * there again (§3.7). Best effort: a commit the server no longer has is reported, not fatal.
+ */
+async function fetchPins(ctx, storeDir, pins) {
+    const refspecs = [...pins].map(([ref, sha]) => `+${sha}:${ref}`);
+    if (refspecs.length === 0)
+        return;
+    try {
+        await ctx.git.remote(storeDir, ['fetch', '--no-tags', '--no-recurse-submodules', '--end-of-options', 'origin', ...refspecs], {
+            ...remoteOptions(ctx),
+            gitDir: storeDir
+        });
+    }
+    catch (error) {
+        ctx.log.warning(`could not fetch every commit the trees have out into the rebuilt store (${error.message.split('\n')[0]}); a tree whose commit is missing is repaired when a job next receives it`);
+    }
+}
+/**
+ * `git fetch`, once more after removing a local ref whose name blocks the new one (upstream
+ * deleted branch `a` and created `a/b`: "cannot lock ref … exists; cannot create …").
+ */
+async function fetchResolvingRefConflicts(ctx, storeDir, args) {
+    const run = () => ctx.git.remote(storeDir, args, {
+        ...remoteOptions(ctx),
+        gitDir: storeDir,
+        streamStderr: true
+    });
+    try {
+        return await run();
+    }
+    catch (error) {
+        if (!(error instanceof GitError))
+            throw error;
+        const conflict = /'(refs\/[^']+)' exists; cannot create '(refs\/[^']+)'/.exec(error.stderr);
+        if (!conflict)
+            throw error;
+        await ctx.git.local(ctx.layout.dir, ['update-ref', '-d', '--', conflict[1]], {
+            gitDir: storeDir
+        });
+        ctx.log.info(`removed ${conflict[1]} from the store: it blocked ${conflict[2]} (renamed upstream)`);
+        return run();
+    }
+}
+function result(resolved, sha, timer, lock) {
+    const target = resolved.target;
+    return {
+        sha,
+        ref: target.kind === 'commit' ? '' : target.ref,
+        target,
+        refObject: target.kind === 'commit' ? '' : (resolved.object ?? sha),
+        created: false,
+        repairs: [],
+        setAside: [],
+        phases: timer.phases,
+        ...lock
+    };
+}
+/**
+ * Temporaries in tmp/ that only a store-lock holder creates: a killed job's leftovers, and the
+ * git processes it left working in them (§3.8).
+ */
+async function removeStaleTemporaries(layout, log) {
+    let entries;
+    try {
+        entries = (0,external_node_fs_.readdirSync)(layout.tmp);
+    }
+    catch {
+        return;
+    }
+    for (const entry of entries) {
+        if (entry.startsWith('tree-'))
+            continue; // a tree holder's (§2: guarded by its tree lock)
+        const file = external_node_path_default().join(layout.tmp, entry);
+        // A cache upload runs after the store lock is released: only a day-old one is abandoned.
+        if (entry.startsWith('cache-upload-') && ageMs(file) < 24 * 3600_000)
+            continue;
+        await endProcessesIn(file, { log: line => log.info(line), what: file });
+        (0,external_node_fs_.rmSync)(file, { recursive: true, force: true });
+        log.info(`removed ${external_node_path_default().join(layout.tmp, entry)}, left by a job that was interrupted`);
+    }
+}
+function ageMs(file) {
+    try {
+        return Date.now() - (0,external_node_fs_.statSync)(file).mtimeMs;
+    }
+    catch {
+        return Infinity;
+    }
+}
+/** Moves a store or tree into aside/ (never deleted unverified, §3.2) and says so. */
+function moveAside(layout, dir, what, why, log) {
+    (0,external_node_fs_.mkdirSync)(layout.aside, { recursive: true });
+    const destination = uniquePath(external_node_path_default().join(layout.aside, asideNameFor(what, new Date())));
+    (0,external_node_fs_.renameSync)(dir, destination);
+    log.warning(`${dir} cannot be used (${why}); moved it to ${destination} and building it afresh. ` +
+        `Delete ${destination} once you no longer need it.`);
+    return destination;
+}
+/**
+ * Pins the commit tree `n` has checked out (§3.7): maintenance keeps every object a pin reaches.
+ * Written by the tree's holder without the store lock — the pin is the tree's own (guarded by
+ * its tree lock), and is written as a file renamed into place, never through git's ref locks.
+ */
+function pinTree(layout, tree, sha) {
+    const file = external_node_path_default().join(layout.store, ...pinRefOf(tree).split('/'));
+    (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
+    writeFileAtomic(file, `${sha}\n`);
+}
+function isStoreDirectory(dir) {
+    return isRealDirectory(dir) && looksLikeStore(dir);
+}
+
+;// CONCATENATED MODULE: ./src/store/partial.ts
+/**
+ * Partial clones (§1 `filter`): the store holds the history without (some) blobs or trees, and
+ * the objects a checkout needs are fetched into the STORE just before the tree's checkout.
+ *
+ * Why not let `git checkout` fetch them lazily in the tree: a tree borrows objects through
+ * alternates, so git would write what it fetches into the tree's own object directory, which
+ * the next job's prepareTree wipes (§3.6) — every job would download the same blobs again, and
+ * the checkout would need credentials. Instead, with the commit's trees and blobs listed in the
+ * store (`rev-list --objects --missing=print`, no lazy fetch), the missing ones — limited to
+ * the sparse paths when the job is sparse — are fetched by id from `origin` into the store
+ * under the store lock, as the lazy fetch itself does (noop negotiation, `--filter=blob:none`),
+ * after looking again under the lock (another job may have fetched them meanwhile, §3.3). The
+ * checkout that follows is a local command without credentials that finds every object.
+ *
+ *   trees missing (tree:N filters)? fetch them (one round brings every subtree, no blobs)
+ *   → blobs the checkout writes: all of the commit's, or those of the sparse paths (cone: git's
+ *     cone rule on `ls-tree`; non-cone: git's own pattern matching on a scratch index), plus
+ *     attribute/ignore/submodule files → the missing ones, fetched in batches.
+ */
+
+
+
+
+
+
+
+
+
+
+
+/** Is the store a partial clone (a filter in its config, or promisor packs)? */
+function isPartialStore(storeDir) {
+    return currentFilterOf(storeDir) !== undefined;
+}
+/** `?<oid>` lines of `rev-list --missing=print`. Pure. */
+function parseMissing(output) {
+    return output
+        .split('\n')
+        .filter(line => line.startsWith('?'))
+        .map(line => line.slice(1).trim())
+        .filter(oid => /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(oid));
+}
+/** Blobs (files and symlinks, not submodule commits) of `ls-tree -r -z` output. Pure. */
+function parseTreeListing(output) {
+    const entries = [];
+    for (const record of output.split('\0')) {
+        const match = /^(\d+) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(record);
+        if (match && match[2] === 'blob')
+            entries.push({ oid: match[3], path: match[4] });
+    }
+    return entries;
+}
+/** `ls-files -s -z` output (mode oid stage<TAB>path). Pure. */
+function parseIndexListing(output) {
+    const entries = [];
+    for (const record of output.split('\0')) {
+        const match = /^(\d+) ([0-9a-f]+) \d\t(.*)$/s.exec(record);
+        if (match && match[1] !== '160000')
+            entries.push({ oid: match[2], path: match[3] });
+    }
+    return entries;
+}
+/** The blobs a cone-mode checkout of `dirs` writes or reads. Pure. */
+function coneBlobs(entries, dirs, ignoreCase) {
+    return new Set(entries
+        .filter(e => isGitMetadataFile(e.path) || inCone(e.path, dirs, ignoreCase))
+        .map(e => e.oid));
+}
+/** Splits ids into fetches whose command lines stay well inside the platform's limit. Pure. */
+function batchesOf(items, size) {
+    const out = [];
+    for (let i = 0; i < items.length; i += size)
+        out.push(items.slice(i, i + size));
+    return out;
+}
+/** Windows limits a command line to 32767 characters; Linux and macOS to far more. */
+function batchSizeFor(platform) {
+    return platform === 'win32' ? 400 : 8000;
+}
+/** Did git need an object it could not fetch lazily (the action's checkout forbids it)? Pure. */
+function isRefusedLazyFetch(stderr) {
+    return /could not fetch [0-9a-f]+ from promisor remote|transport '[^']+' not allowed/i.test(stderr);
+}
+const MAX_ROUNDS = 3;
+/**
+ * Makes sure every object the tree's checkout of `request.sha` needs is in the store. Takes the
+ * store lock only when something is missing.
+ */
+async function fetchCheckoutObjects(ctx, request) {
+    const none = { fetchedObjects: 0, usedStoreLock: false, storeWaitMs: 0 };
+    if (!isPartialStore(ctx.layout.store))
+        return none;
+    const first = await missingForCheckout(ctx, request);
+    if (first.length === 0)
+        return none;
+    const started = external_node_perf_hooks_.performance.now();
+    const { value, waitedMs } = await ctx.lock(async () => {
+        const store = ctx.layout.store;
+        await endProcessesIn(store, { log: line => ctx.log.info(line), what: 'the store' });
+        removeStaleGitLocks(store, ctx.log, { except: PIN_REF_PREFIX });
+        for (const entry of rewriteStoreGitDir(ctx, store, currentFilterOf(store)))
+            ctx.log.info(`removed ${entry} from the store's git directory (left by an earlier job)`);
+        let fetchedObjects = 0;
+        let fetchedBytes = 0;
+        for (let round = 0;; round++) {
+            // Looked at again under the lock: another job may have fetched them meanwhile (§3.3).
+            const missing = await missingForCheckout(ctx, request);
+            if (missing.length === 0)
+                break;
+            if (round === MAX_ROUNDS)
+                throw new Error(`${missing.length} objects of commit ${request.sha} are still missing from ${store} after ` +
+                    `${MAX_ROUNDS} fetches (e.g. ${missing[0]}): the server did not send them. Check that it ` +
+                    'serves partial clones (uploadpack.allowFilter) and objects by id.');
+            ctx.log.info(`fetching ${missing.length} objects of ${request.sha.slice(0, 12)} into the store (partial clone)`);
+            fetchedBytes += await fetchObjects(ctx, missing, request.showProgress);
+            fetchedObjects += missing.length;
+        }
+        return { fetchedObjects, fetchedBytes };
+    });
+    ctx.log.info(`fetched ${value.fetchedObjects} objects of this checkout into the store in ` +
+        `${Math.round(external_node_perf_hooks_.performance.now() - started - waitedMs)} ms`);
+    return { ...value, usedStoreLock: true, storeWaitMs: waitedMs };
+}
+/**
+ * The objects the checkout needs that the store lacks: the commit's missing trees first (blob
+ * entries cannot be listed below a missing tree), else its missing blobs that the checkout
+ * writes or reads.
+ */
+async function missingForCheckout(ctx, request) {
+    const trees = await missingObjects(ctx, request.sha, ['--filter=blob:none']);
+    if (trees.length > 0)
+        return trees;
+    const blobs = await missingObjects(ctx, request.sha, []);
+    if (blobs.length === 0 || request.everything || !request.sparse)
+        return blobs;
+    const wanted = await sparseBlobs(ctx, request, request.sparse);
+    return blobs.filter(oid => wanted.has(oid));
+}
+/** Missing objects reachable from the commit's tree; never fetches (--missing=print). */
+async function missingObjects(ctx, sha, extra) {
+    const out = await withoutLazyFetch(ctx.git).local(ctx.layout.dir, ['rev-list', '--objects', '--no-walk', '--missing=print', ...extra, sha, '--'], { gitDir: ctx.layout.store });
+    return parseMissing(out.stdout);
+}
+/** The blobs of the commit that a sparse checkout with the job's patterns writes or reads. */
+async function sparseBlobs(ctx, request, sparse) {
+    if (sparse.cone) {
+        const out = await withoutLazyFetch(ctx.git).local(ctx.layout.dir, ['ls-tree', '-r', '-z', '--full-tree', request.sha], {
+            gitDir: ctx.layout.store
+        });
+        return coneBlobs(parseTreeListing(out.stdout), coneDirectories(sparse.patterns), request.ignoreCase);
+    }
+    return nonConeBlobs(withoutLazyFetch(ctx.git), request);
+}
+/**
+ * Non-cone patterns follow .gitignore syntax; git itself matches them. The commit is read into
+ * a scratch index of the tree (trees only, no blob is read) and `ls-files --ignored` lists the
+ * entries the tree's info/sparse-checkout matches. Its rule (a matched directory includes all
+ * below it) includes a file that a later `!pattern` leaves out of a sparse checkout: a
+ * superset, never less than the checkout writes.
+ */
+async function nonConeBlobs(git, request) {
+    const gitDir = external_node_path_default().join(request.treeDir, '.git');
+    const scratch = external_node_path_default().join(gitDir, `sparse-scratch-index-${process.pid}`);
+    const env = { GIT_INDEX_FILE: scratch };
+    try {
+        await git.local(request.treeDir, ['read-tree', request.sha], { env });
+        const all = await git.local(request.treeDir, ['ls-files', '-s', '-z'], { env });
+        const matched = await git.local(request.treeDir, [
+            'ls-files',
+            '-s',
+            '-z',
+            '--cached',
+            '--ignored',
+            `--exclude-from=${external_node_path_default().join(gitDir, 'info', 'sparse-checkout')}`
+        ], { env });
+        const wanted = new Set(parseIndexListing(matched.stdout).map(e => e.oid));
+        for (const entry of parseIndexListing(all.stdout))
+            if (isGitMetadataFile(entry.path))
+                wanted.add(entry.oid);
+        return wanted;
+    }
+    finally {
+        (0,external_node_fs_.rmSync)(scratch, { force: true });
+    }
+}
+/**
+ * Fetches objects by id from `origin` into the store, as git's own lazy fetch does: no refs, no
+ * tags, no negotiation (nothing we have is an ancestor of a blob), blobs left out of the trees
+ * a tree-less store asks for. Returns the bytes received.
+ */
+async function fetchObjects(ctx, oids, showProgress) {
+    const store = ctx.layout.store;
+    const git = ctx.git.withEnv(withConfigEntries(ctx.git.options.env, [{ key: 'fetch.negotiationAlgorithm', value: 'noop' }]));
+    let bytes = 0;
+    for (const batch of batchesOf(oids, batchSizeFor(process.platform))) {
+        const before = objectStoreBytes(store);
+        const out = await git
+            .remote(store, [
+            'fetch',
+            '--no-tags',
+            '--no-write-fetch-head',
+            '--recurse-submodules=no',
+            '--filter=blob:none',
+            showProgress ? '--progress' : '--quiet',
+            '--end-of-options',
+            'origin',
+            ...batch
+        ], {
+            auth: ctx.remote.auth,
+            stall: ctx.remote.stall,
+            retryDelaysMs: ctx.remote.retryDelaysMs,
+            gitDir: store,
+            streamStderr: showProgress
+        })
+            .catch((error) => {
+            if (error instanceof GitError &&
+                /not our ref|unadvertised object|want .* not valid/i.test(error.stderr))
+                throw new Error(`${error.message}\nThe server refused to send objects of this partial clone by id; the store is ` +
+                    'partial, so it needs a server that serves them (GitHub does; for git http-backend set ' +
+                    'uploadpack.allowAnySHA1InWant or use protocol v2).');
+            throw error;
+        });
+        bytes += parseTransferredBytes(out.stderr) ?? Math.max(0, objectStoreBytes(store) - before);
+    }
+    return bytes;
+}
+
+;// CONCATENATED MODULE: ./src/trees/checkout.ts
+/**
+ * Checking out a prepared tree (§3.3): detached at the exact commit, cleaned per `clean`,
+ * submodules and LFS per the request. `git checkout --force` compares the index with the
+ * commit, so a tree reused from an earlier job writes only the files that differ.
+ */
+
+
+
+
+
+
+const PERMISSION = /Permission denied|Operation not permitted/i;
+const LFS_FILTERS = [
+    { key: 'filter.lfs.clean', value: 'git-lfs clean -- %f' },
+    { key: 'filter.lfs.smudge', value: 'git-lfs smudge -- %f' },
+    { key: 'filter.lfs.process', value: 'git-lfs filter-process' },
+    { key: 'filter.lfs.required', value: 'true' }
+];
+/**
+ * Gives the owner write and search permission on every directory of the working tree, outside
+ * `.git`: a job may leave read-only directories (Go's module cache does by default), and git
+ * can neither clean nor replace files in them. Returns how many were repaired.
+ */
+function restoreWritePermission(treeDir) {
+    let repaired = 0;
+    const walk = (dir) => {
+        let entries;
+        try {
+            entries = (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true });
+        }
+        catch {
+            return;
+        }
+        for (const entry of entries) {
+            if (!entry.isDirectory() || (dir === treeDir && entry.name === '.git'))
+                continue;
+            const child = external_node_path_default().join(dir, entry.name);
+            try {
+                const mode = (0,external_node_fs_.lstatSync)(child).mode;
+                if ((mode & 0o700) !== 0o700) {
+                    (0,external_node_fs_.chmodSync)(child, mode | 0o700);
+                    repaired++;
+                }
+            }
+            catch {
+                continue;
+            }
+            walk(child);
+        }
+    };
+    try {
+        const mode = (0,external_node_fs_.lstatSync)(treeDir).mode;
+        if ((mode & 0o700) !== 0o700) {
+            (0,external_node_fs_.chmodSync)(treeDir, mode | 0o700);
+            repaired++;
+        }
+    }
+    catch {
+        // the caller reports the git failure
+    }
+    walk(treeDir);
+    return repaired;
+}
+/** Runs a git command in the tree; on a permission failure, repairs permissions and tries once more. */
+async function withPermissionRepair(treeDir, log, work) {
+    try {
+        return await work();
+    }
+    catch (error) {
+        if (!(error instanceof GitError) || !PERMISSION.test(error.stderr))
+            throw error;
+        const repaired = restoreWritePermission(treeDir);
+        if (repaired === 0)
+            throw error;
+        log.info(`gave the owner write permission on ${repaired} read-only directories in ${treeDir} (left by an earlier job)`);
+        return work();
+    }
+}
+async function checkoutTree(git, treeDir, request, log) {
+    const progress = request.showProgress ? ['--progress'] : ['--quiet'];
+    // issue 15: the objects were fetched into the store before (store/partial.ts); a lazy fetch
+    // would write into the tree's own objects, wiped for the next job.
+    const checkoutGit = git.withEnv(withConfigEntries(git.options.env, [
+        ...NO_LAZY_FETCH,
+        ...(request.expandSparse ? EXPAND_CHECKOUT_CONFIG : [])
+    ]));
+    await withPermissionRepair(treeDir, log, () => checkoutGit.local(treeDir, ['checkout', '--force', '--detach', ...progress, request.sha], {
+        streamStderr: request.showProgress
+    }));
+    // The bits are cleared; the tree is an ordinary full checkout for the job's own commands.
+    if (request.expandSparse)
+        (0,external_node_fs_.rmSync)(external_node_path_default().join(treeDir, '.git', 'info', 'sparse-checkout'), { force: true });
+    if (request.clean) {
+        await withPermissionRepair(treeDir, log, () => git.local(treeDir, ['clean', '-ffdx', '--quiet']));
+    }
+    await syncSubmodules(git, treeDir, request, log);
+    if (request.lfs)
+        await syncLfs(git, treeDir, request, log);
+}
+async function syncSubmodules(git, treeDir, request, log) {
+    const hasModulesFile = exists(external_node_path_default().join(treeDir, '.gitmodules'));
+    const initialized = exists(external_node_path_default().join(treeDir, '.git', 'modules'));
+    if (request.submodules === false) {
+        // An earlier job may have populated them; this job asked for none (like a fresh checkout).
+        if (initialized && hasModulesFile)
+            await git.local(treeDir, ['submodule', 'deinit', '--all', '--force', '--quiet']);
+        return;
+    }
+    if (!hasModulesFile)
+        return;
+    const recursive = request.submodules === 'recursive' ? ['--recursive'] : [];
+    const depth = request.fetchDepth > 0 ? [`--depth=${request.fetchDepth}`] : [];
+    await git.local(treeDir, ['submodule', 'sync', '--quiet', ...recursive]);
+    await git.remote(treeDir, ['submodule', 'update', '--init', '--force', ...recursive, ...depth], request.remote);
+    if (request.clean) {
+        await git.local(treeDir, [
+            'submodule',
+            'foreach',
+            '--quiet',
+            ...recursive,
+            'git clean -ffdx --quiet && git reset --hard --quiet HEAD'
+        ]);
+    }
+    log.info(`submodules updated${recursive.length ? ' recursively' : ''}`);
+}
+async function syncLfs(git, treeDir, request, log) {
+    try {
+        await git.local(treeDir, ['lfs', 'version']);
+    }
+    catch (error) {
+        throw new GitError(['lfs', 'version'], treeDir, null, '', undefined, `lfs: true needs git-lfs, which is not installed on this runner (${error.message})`);
+    }
+    // The LFS filters for these two commands only: the tree's config stays the action's (§3.6).
+    const lfsGit = git.withEnv(withConfigEntries(git.options.env, LFS_FILTERS));
+    await lfsGit.remote(treeDir, ['lfs', 'fetch', 'origin', 'HEAD'], request.remote);
+    await lfsGit.local(treeDir, ['lfs', 'checkout']);
+    log.info('LFS objects downloaded and checked out');
+}
+function exists(file) {
+    try {
+        (0,external_node_fs_.lstatSync)(file);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/trees/pool.ts
+/**
+ * The pool of working trees (§1 `trees`, §3): up to N trees per repository, one job in each,
+ * every job of the repository in one FIFO queue. Which free tree a job gets: one already at the
+ * requested commit, else the most recently used existing tree (its files are closest to what a
+ * job checks out next), else a new one — an existing tree is reused before a new one is made.
+ */
+
+
+
+/** Order of preference among trees 1..count. Pure. */
+function preferredTrees(facts, commit) {
+    const rank = (f) => (!f.exists ? 2 : commit && f.head === commit ? 0 : 1);
+    return [...facts]
+        .sort((a, b) => rank(a) - rank(b) || b.usedAt - a.usedAt || a.tree - b.tree)
+        .map(f => f.tree);
+}
+function readTreeFacts(layout, tree) {
+    const head = external_node_path_default().join(layout.tree(tree), '.git', 'HEAD');
+    try {
+        const stats = (0,external_node_fs_.statSync)(head);
+        const content = (0,external_node_fs_.readFileSync)(head, 'latin1').trim();
+        return {
+            tree,
+            exists: true,
+            head: isObjectId(content) ? content : undefined,
+            usedAt: stats.mtimeMs
+        };
+    }
+    catch {
+        return { tree, exists: false, usedAt: 0 };
+    }
+}
+/** The lock pool of the trees: the queue every job joins and the tree locks in preferred order. */
+function treePool(layout, count, commit) {
+    const numbers = Array.from({ length: count }, (_, i) => i + 1);
+    return {
+        queueDir: layout.treeQueue,
+        slots: () => preferredTrees(numbers.map(n => readTreeFacts(layout, n)), commit).map(n => layout.treeLock(n))
+    };
+}
+
+;// CONCATENATED MODULE: ./src/trees/prepare.ts
+/**
+ * Making a tree the action's again before any git command runs in it (§3.6). A tree is a
+ * working directory whose git directory `.git` is its own — config, hooks, index, HEAD, info,
+ * refs — and borrows every object from the store through `objects/info/alternates`. Whatever
+ * the previous job did to it is undone here, under the tree's lock and after every process it
+ * left in the tree was ended (§3.8): the git directory is reset by allow-list and its config
+ * written afresh, local objects and refs are dropped (refs are rewritten from the store), and
+ * an index that hides files is dropped.
+ */
+
+
+
+
+
+
+
+
+
+
+/** What survives in a tree's git directory; everything else a job left is removed. */
+const TREE_KEEP = new Set([
+    'HEAD',
+    'config',
+    'index',
+    'objects',
+    'refs',
+    'packed-refs',
+    'shallow',
+    'hooks',
+    'info',
+    'modules',
+    'lfs'
+]);
+/**
+ * What `git init` would write on this platform's usual file system, plus origin; nothing a job
+ * could have planted survives because nothing else is written. Pure.
+ */
+function treeConfig(input) {
+    const partial = Boolean(input.filter);
+    const extensions = [];
+    if (input.objectFormat === 'sha256')
+        extensions.push(['objectformat', 'sha256']);
+    if (partial)
+        extensions.push(['partialclone', 'origin']);
+    const core = [
+        ['repositoryformatversion', extensions.length > 0 ? 1 : 0],
+        ['filemode', input.platform !== 'win32'],
+        ['bare', false],
+        ['logallrefupdates', true],
+        // An untracked cache a job left in the index would describe its files, not ours.
+        ['untrackedCache', false]
+    ];
+    if (input.platform === 'win32')
+        core.push(['symlinks', false], ['ignorecase', true]);
+    if (input.platform === 'darwin')
+        core.push(['ignorecase', true], ['precomposeunicode', true]);
+    if (input.sparse && input.sparse.patterns.length > 0)
+        core.push(['sparseCheckout', true], ['sparseCheckoutCone', input.sparse.cone]);
+    const origin = {
+        name: 'remote',
+        subsection: 'origin',
+        values: [
+            ['url', input.originUrl],
+            ['fetch', '+refs/heads/*:refs/remotes/origin/*']
+        ]
+    };
+    if (partial)
+        origin.values.push(['promisor', true], ['partialclonefilter', input.filter]);
+    const lfsFilter = {
+        name: 'filter',
+        subsection: 'lfs',
+        values: input.lfs
+            ? [
+                ['clean', 'git-lfs clean -- %f'],
+                ['smudge', 'git-lfs smudge -- %f'],
+                ['process', 'git-lfs filter-process'],
+                ['required', true]
+            ]
+            : []
+    };
+    return renderConfig([
+        { name: 'core', values: core },
+        { name: 'extensions', values: extensions },
+        origin,
+        lfsFilter,
+        // The tree's own objects are dropped for the next job: packing them is wasted work.
+        { name: 'gc', values: [['auto', 0]] }
+    ]);
+}
+/** A tree directory with an empty git directory borrowing from the store. */
+function createTree(layout, tree) {
+    const staging = external_node_path_default().join(layout.tmp, `tree-${tree}-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+    const gitDir = external_node_path_default().join(staging, '.git');
+    for (const dir of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags', 'hooks', 'info'])
+        (0,external_node_fs_.mkdirSync)(external_node_path_default().join(gitDir, dir), { recursive: true });
+    writeFileAtomic(external_node_path_default().join(gitDir, 'HEAD'), 'ref: refs/heads/main\n');
+    (0,external_node_fs_.mkdirSync)(layout.treesDir, { recursive: true });
+    (0,external_node_fs_.renameSync)(staging, layout.tree(tree));
+}
+/** Leftover tree builds of this tree number (a job killed while creating it). */
+function removeStaleTreeBuilds(layout, tree) {
+    let entries;
+    try {
+        entries = (0,external_node_fs_.readdirSync)(layout.tmp);
+    }
+    catch {
+        return;
+    }
+    for (const entry of entries) {
+        if (entry.startsWith(`tree-${tree}-`))
+            (0,external_node_fs_.rmSync)(external_node_path_default().join(layout.tmp, entry), { recursive: true, force: true });
+    }
+}
+/**
+ * Brings tree `n` to a state in which the action alone decides what git does in it. Call under
+ * the tree's lock, after ending the processes left in it.
+ */
+function prepareTree(spec) {
+    const { layout, tree, log } = spec;
+    const dir = layout.tree(tree);
+    const gitDir = external_node_path_default().join(dir, '.git');
+    const repairs = [];
+    let setAside;
+    removeStaleTreeBuilds(layout, tree);
+    if (pathExists(dir) && !write_isRealDirectory(dir)) {
+        (0,external_node_fs_.rmSync)(dir, { force: true }); // a link or file planted where the tree belongs: never followed
+        repairs.push(`${dir} (not a directory)`);
+    }
+    if (write_isRealDirectory(dir) && !write_isRealDirectory(gitDir)) {
+        setAside = moveAside(layout, dir, `tree-${tree}`, `${gitDir} is not a git directory`, log);
+    }
+    let created = false;
+    if (!pathExists(dir)) {
+        createTree(layout, tree);
+        created = true;
+    }
+    repairs.push(...removeStaleGitLocks(gitDir, log));
+    const store = layout.store;
+    for (const entry of resetGitDir(gitDir, {
+        keep: TREE_KEEP,
+        config: treeConfig(spec.config),
+        alternates: `${external_node_path_default().join(store, 'objects')}\n`
+    })) {
+        log.info(`removed .git/${entry} from tree ${tree} (left by an earlier job)`);
+        repairs.push(external_node_path_default().join(gitDir, entry));
+    }
+    // The previous job's commits and fetches: the next job starts from the store alone.
+    for (const entry of ['objects', 'refs', 'packed-refs', 'shallow']) {
+        (0,external_node_fs_.rmSync)(external_node_path_default().join(gitDir, entry), { recursive: true, force: true });
+    }
+    for (const sub of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags'])
+        (0,external_node_fs_.mkdirSync)(external_node_path_default().join(gitDir, sub), { recursive: true });
+    writeFileAtomic(external_node_path_default().join(gitDir, 'objects', 'info', 'alternates'), `${external_node_path_default().join(store, 'objects')}\n`);
+    // A shallow store's boundary commits lack parents: the tree must know it too.
+    if (pathExists(external_node_path_default().join(store, 'shallow')))
+        (0,external_node_fs_.copyFileSync)(external_node_path_default().join(store, 'shallow'), external_node_path_default().join(gitDir, 'shallow'));
+    const sparse = spec.config.sparse && spec.config.sparse.patterns.length > 0 ? spec.config.sparse : undefined;
+    if (sparse)
+        writeFileAtomic(external_node_path_default().join(gitDir, 'info', 'sparse-checkout'), sparseCheckoutFile(sparse));
+    const index = external_node_path_default().join(gitDir, 'index');
+    const hashBytes = spec.config.objectFormat === 'sha256' ? 32 : 20;
+    // --- issue 15: sparse checkout per tree (trees/sparse.ts) ---------------------------------
+    // Skip-worktree bits are kept: every checkout recomputes them from patterns — the job's, or
+    // for a full job `/*`, which writes only the files left out (dropping the index would rewrite
+    // every file of the tree).
+    const indexIssue = judgeIndexFile(index, hashBytes, true);
+    if (indexIssue) {
+        (0,external_node_fs_.rmSync)(index, { recursive: true, force: true });
+        log.info(`dropped the index of tree ${tree}: ${indexIssue}; every file is written afresh`);
+        repairs.push(`${index} (${indexIssue})`);
+    }
+    const expandSparse = !sparse && !indexIssue && indexHasSkipWorktree(index, hashBytes);
+    if (expandSparse) {
+        writeFileAtomic(external_node_path_default().join(gitDir, 'info', 'sparse-checkout'), EVERY_PATH_PATTERNS);
+        log.info(`tree ${tree} was sparse for an earlier job: this checkout writes the files it left out`);
+    }
+    // --- end issue 15 ---------------------------------------------------------------------------
+    sanitizeSubmoduleGitDirs(external_node_path_default().join(gitDir, 'modules'), dir);
+    // A submodule's index left truncated by a killed job: derived data, rebuilt by its checkout.
+    repairs.push(...removeDamagedGitFiles(gitDir, log).removed);
+    return { dir, gitDir, created, repairs, setAside, expandSparse };
+}
+/**
+ * The content of info/sparse-checkout (§1 sparse-checkout). Cone mode lists directories: each
+ * directory's parents are included without their other subdirectories, as
+ * `git sparse-checkout set --cone` writes it; otherwise the patterns are written as given. Pure.
+ */
+function sparseCheckoutFile(sparse) {
+    if (!sparse.cone)
+        return sparse.patterns.join('\n') + '\n';
+    const lines = ['/*', '!/*/'];
+    const seen = new Set();
+    const dirs = sparse.patterns
+        .map(p => p.replace(/^\/+|\/+$/g, ''))
+        .filter(p => p !== '')
+        .sort();
+    for (const dir of dirs) {
+        const parts = dir.split('/');
+        for (let i = 1; i < parts.length; i++) {
+            const parent = parts.slice(0, i).join('/');
+            if (seen.has(parent))
+                continue;
+            seen.add(parent);
+            lines.push(`/${parent}/`, `!/${parent}/*/`);
+        }
+        if (!seen.has(dir)) {
+            seen.add(dir);
+            lines.push(`/${dir}/`);
+        }
+    }
+    return lines.join('\n') + '\n';
+}
+function judgeIndexFile(file, hashBytes, allowSkipWorktree) {
+    let data;
+    try {
+        if (!(0,external_node_fs_.lstatSync)(file).isFile())
+            return 'it is not a regular file';
+        data = (0,external_node_fs_.readFileSync)(file);
+    }
+    catch {
+        return undefined; // no index: the checkout builds one
+    }
+    const damage = indexProblem(data);
+    if (damage)
+        return damage;
+    return judgeIndex(data, hashBytes, { allowSkipWorktree }).reason;
+}
+/**
+ * Submodules keep their own git directories under `.git/modules/` (full clones per tree); a
+ * job could plant hooks and config there too. Their hooks and info go; their config keeps only
+ * what a submodule clone needs (core settings, origin, a relative worktree).
+ */
+function sanitizeSubmoduleGitDirs(modulesDir, treeDir) {
+    if (!write_isRealDirectory(modulesDir))
+        return;
+    for (const gitDir of submoduleGitDirs(modulesDir)) {
+        for (const dir of ['hooks', 'info']) {
+            (0,external_node_fs_.rmSync)(external_node_path_default().join(gitDir, dir), { recursive: true, force: true });
+            (0,external_node_fs_.mkdirSync)(external_node_path_default().join(gitDir, dir));
+        }
+        const configFile = external_node_path_default().join(gitDir, 'config');
+        let text = '';
+        try {
+            text = (0,external_node_fs_.readFileSync)(configFile, 'utf8');
+        }
+        catch {
+            continue;
+        }
+        writeFileAtomic(configFile, submoduleConfig(text, { gitDir, treeDir }));
+    }
+}
+function submoduleGitDirs(dir) {
+    const found = [];
+    for (const entry of (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true })) {
+        if (!entry.isDirectory())
+            continue;
+        const child = external_node_path_default().join(dir, entry.name);
+        if (pathExists(external_node_path_default().join(child, 'HEAD')) && pathExists(external_node_path_default().join(child, 'config'))) {
+            found.push(child);
+            if (write_isRealDirectory(external_node_path_default().join(child, 'modules')))
+                found.push(...submoduleGitDirs(external_node_path_default().join(child, 'modules')));
+        }
+        else
+            found.push(...submoduleGitDirs(child));
+    }
+    return found;
+}
+/**
+ * Keeps the lines of a submodule's config that a clone needs, by a simple allow-list of keys in
+ * the sections git writes for a submodule; everything else (filters, fsmonitor, hooksPath,
+ * includes, url rewrites, sshCommand) is dropped. Pure.
+ */
+function submoduleConfig(text, where) {
+    const allowed = {
+        core: /^(repositoryformatversion|filemode|bare|logallrefupdates|ignorecase|precomposeunicode|symlinks|worktree)$/i,
+        remote: /^(url|fetch)$/i,
+        extensions: /^(objectformat)$/i
+    };
+    const out = [];
+    let section;
+    for (const raw of text.split('\n')) {
+        const line = raw.trim();
+        const header = /^\[([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\]$/.exec(line);
+        if (header) {
+            section = header[1].toLowerCase();
+            const keep = section in allowed && (section !== 'remote' || header[2] === 'origin');
+            if (keep)
+                out.push(line);
+            else
+                section = undefined;
+            continue;
+        }
+        if (!section || line === '' || line.startsWith('#') || line.startsWith(';'))
+            continue;
+        const key = /^([A-Za-z][A-Za-z0-9-]*)\s*(=|$)/.exec(line)?.[1];
+        if (!key || !allowed[section].test(key))
+            continue;
+        // An absolute core.worktree, or one leading out of the tree, would point the submodule's
+        // checkout at another tree or anywhere else.
+        if (section === 'core' && /^worktree$/i.test(key)) {
+            const value = /=\s*"?([^"]*)"?\s*$/.exec(line)?.[1] ?? '';
+            if (!value.startsWith('../'))
+                continue;
+            if (where) {
+                const target = external_node_path_default().resolve(where.gitDir, value);
+                const inside = external_node_path_default().relative(where.treeDir, target);
+                if (inside === '' || inside.startsWith('..') || external_node_path_default().isAbsolute(inside))
+                    continue;
+            }
+        }
+        out.push(`\t${line}`);
+    }
+    return out.join('\n') + '\n';
+}
+/**
+ * Writes the tree's refs: the store's remote branches and tags as of its last fetch, with the
+ * ref this job asked for at the value it resolved to, and HEAD detached at the commit (§3.3).
+ */
+function writeTreeRefs(layout, gitDir, checkout) {
+    const refs = readRefs(layout.store, ['refs/remotes/origin', 'refs/tags']);
+    const local = localRefName(checkout.ref, checkout.targetKind);
+    if (local)
+        refs.set(local, checkout.refObject || checkout.sha);
+    writeFileAtomic(external_node_path_default().join(gitDir, 'packed-refs'), renderPackedRefs(refs));
+    writeFileAtomic(external_node_path_default().join(gitDir, 'HEAD'), `${checkout.sha}\n`);
+}
+/** Where the tree shows the requested ref (actions/checkout's names). Pure. */
+function localRefName(ref, kind) {
+    if (ref === '')
+        return undefined;
+    if (kind === 'branch')
+        return ref.replace(/^refs\/heads\//, 'refs/remotes/origin/');
+    if (kind === 'pull')
+        return ref.replace(/^refs\//, 'refs/remotes/');
+    return ref;
+}
+
+;// CONCATENATED MODULE: ./src/checkout/checkout.ts
+/**
+ * One job's checkout, top to bottom, shared by the action's main step and the
+ * `shared-checkout checkout` command (§1, §3):
+ *
+ *   options → layout → tree lock (FIFO pool) → end what was left in the tree (§3.8) → store:
+ *   commit present? else store lock → fetch (§3.3) → pin (§3.7) → tree: the action's again
+ *   (§3.6) → check out → result
+ *
+ * The caller owns what happens around it: saving state, outputs, releasing on failure.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+async function timed(phases, name, work) {
+    const start = external_node_perf_hooks_.performance.now();
+    try {
+        return await work();
+    }
+    finally {
+        phases.push({ name, ms: Math.round(external_node_perf_hooks_.performance.now() - start) });
+    }
+}
+/** The remote access of this job: HTTPS with the token, or SSH with the key (§1). */
+function remoteAccessOf(options, runtime) {
+    if (options.sshKey) {
+        const ssh = prepareSshAccess(options.repo, {
+            key: options.sshKey,
+            knownHosts: options.sshKnownHosts,
+            strict: options.sshStrict,
+            user: options.sshUser
+        }, runtime.tempDir);
+        runtime.onSshPrepared?.(ssh.directory);
+        return { url: ssh.url, auth: ssh.auth, ssh };
+    }
+    const auth = options.token
+        ? { kind: 'token', serverUrl: options.serverUrl, token: options.token }
+        : { kind: 'none' };
+    return { url: options.repo.remoteUrl, auth };
+}
+function isLocalRemote(url) {
+    return url.startsWith('file://') || url.startsWith('/');
+}
+async function runCheckout(options, runtime) {
+    const phases = [];
+    const layout = layoutOf(options.dir);
+    const log = runtime.log;
+    ensureLockDirectory(layout);
+    const lock = await timed(phases, 'wait for a tree', () => withDeadlockWatch(options.root, runtime, signal => (0,src_lock/* acquireLock */.IZ)({
+        pool: treePool(layout, options.trees, options.commit || undefined),
+        holdFor: runtime.holdTreeFor ?? 'job',
+        jobAnchorPid: runtime.jobAnchorPid,
+        timeoutSeconds: options.lockTimeoutSeconds,
+        job: runtime.job,
+        keeperEntry: runtime.keeperEntry,
+        keeperExecArgv: runtime.keeperExecArgv,
+        signal,
+        log: line => log.info(line),
+        reportEveryMs: runtime.reportEveryMs,
+        pollMs: runtime.pollMs
+    })));
+    const tree = treeNumberOfLock(lock.lockPath);
+    if (tree === undefined)
+        throw new Error(`${lock.lockPath} is not a tree lock`);
+    const treeDir = layout.tree(tree);
+    runtime.onTreeHeld?.(lock, tree, treeDir);
+    log.info(`Holding tree ${tree} of ${options.repository}: ${treeDir}`);
+    await timed(phases, 'end leftover processes', () => endProcessesIn(treeDir, { log: line => log.info(line), what: `tree ${tree}` }));
+    const access = remoteAccessOf(options, runtime);
+    const held = { layout, lock, tree, treeDir, access, phases };
+    try {
+        try {
+            return await checkOutHeldTree(options, runtime, held, false);
+        }
+        catch (error) {
+            if (!(error instanceof GitError) || !isObjectStoreDamage(error.stderr))
+                throw error;
+            // §3.2, §7: never use a damaged store; rebuild it once, within this job.
+            log.warning(`git reports damaged objects in the store of ${options.repository} (${damageLine(error.stderr)}); ` +
+                'setting the store aside and building it again (once).');
+            try {
+                return await checkOutHeldTree(options, runtime, held, true);
+            }
+            catch (again) {
+                if (again instanceof GitError && isObjectStoreDamage(again.stderr))
+                    throw new Error(`The store of ${options.repository} was rebuilt in this job and git still reports damaged objects ` +
+                        `(${damageLine(again.stderr)}). Check the disk under ${layout.dir} (dmesg, free space, ` +
+                        'SMART) and that the server serves this repository intact; the damaged stores are in ' +
+                        `${layout.aside}.`);
+                throw again;
+            }
+        }
+    }
+    catch (error) {
+        if (!access.ssh)
+            throw error;
+        removeSshFiles(access.ssh.directory);
+        throw explainSshFailure(error, access.ssh, options.repository);
+    }
+}
+/** A git failure over SSH, reworded in the inputs' terms when ssh says why (ssh.ts). */
+function explainSshFailure(error, ssh, repository) {
+    if (!(error instanceof GitError))
+        return error;
+    const why = sshFailureMessage(error.stderr, ssh, repository);
+    if (!why)
+        return error;
+    const exit = error.exitCode === null ? '' : ` (exit code ${error.exitCode})`;
+    return new GitError(error.args, error.cwd, error.exitCode, error.stderr, undefined, `${why}\ngit ${error.args.join(' ')} failed in ${error.cwd}${exit}: ${error.stderr.trim()}`);
+}
+/**
+ * Runs a wait for a tree while watching the root for a deadlock between jobs (§7): when this
+ * job is the one to give way, the wait is cancelled and a DeadlockError names the jobs.
+ */
+async function withDeadlockWatch(root, runtime, wait) {
+    const self = jobKeyOf(runtime.job);
+    if (!self)
+        return wait(runtime.signal);
+    const giveWay = new AbortController();
+    let found;
+    const everyMs = runtime.deadlockCheckMs ?? 2000;
+    const timer = setInterval(() => {
+        try {
+            const deadlock = findDeadlock(scanWaitGraph(root), self);
+            if (deadlock && deadlock.victim.job === self) {
+                found = deadlock;
+                giveWay.abort();
+            }
+        }
+        catch {
+            // a file vanished while we read: look again next time
+        }
+    }, everyMs);
+    timer.unref();
+    try {
+        return await wait(AbortSignal.any([runtime.signal, giveWay.signal]));
+    }
+    catch (error) {
+        if (found && !runtime.signal.aborted)
+            throw new DeadlockError(found);
+        throw error;
+    }
+    finally {
+        clearInterval(timer);
+    }
+}
+/** The line of git's output that says what is damaged (not its progress lines). */
+function damageLine(text) {
+    const lines = text.split(/[\r\n]+/).map(line => line.trim());
+    return lines.find(line => isObjectStoreDamage(line)) ?? checkout_firstLine(text);
+}
+function checkout_firstLine(text) {
+    return (text
+        .split('\n')
+        .find(line => line.trim() !== '')
+        ?.trim() ?? 'no output');
+}
+async function checkOutHeldTree(options, runtime, held, rebuildStore) {
+    const { layout, lock, tree, treeDir, access, phases } = held;
+    const log = runtime.log;
+    const deadline = options.lockTimeoutSeconds < 0
+        ? Infinity
+        : external_node_perf_hooks_.performance.now() + options.lockTimeoutSeconds * 1000;
+    const remainingSeconds = () => deadline === Infinity ? -1 : Math.max(0, (deadline - external_node_perf_hooks_.performance.now()) / 1000);
+    const git = new GitRunner({
+        env: localGitEnv(runtime.env, {
+            safeDirectories: [layout.store, treeDir, `${treeDir}/*`],
+            ceiling: layout.dir,
+            platformConfig: platformConfigEntries(runtime.platform),
+            allowFileProtocol: isLocalRemote(access.url)
+        }),
+        secrets: tokenSecrets(options.token),
+        signal: runtime.signal,
+        onProcess: runtime.onGitProcess,
+        onStderr: runtime.onProgress,
+        log: line => log.info(line)
+    });
+    const stall = runtime.stall;
+    const warm = options.cache && runtime.warmer ? await runtime.warmer(layout) : undefined;
+    const storeContext = {
+        layout,
+        repo: options.repo,
+        git,
+        remote: { url: access.url, auth: access.auth, stall, retryDelaysMs: runtime.retryDelaysMs },
+        log,
+        warm,
+        lock: async (work) => {
+            const started = external_node_perf_hooks_.performance.now();
+            const storeLock = await (0,src_lock/* acquireLock */.IZ)({
+                lockPath: layout.storeLock,
+                holdFor: 'process',
+                timeoutSeconds: remainingSeconds(),
+                job: runtime.job,
+                signal: runtime.signal,
+                log: line => log.info(line),
+                reportEveryMs: runtime.reportEveryMs,
+                pollMs: runtime.pollMs
+            });
+            const waitedMs = storeLock.waitedMs ?? external_node_perf_hooks_.performance.now() - started;
+            try {
+                return { value: await work(), waitedMs };
+            }
+            finally {
+                await (0,src_lock/* releaseLock */.x_)(storeLock.lockPath, storeLock.token);
+            }
+        }
+    };
+    const store = await syncStore(storeContext, {
+        ref: options.ref,
+        commit: options.commit,
+        fetchDepth: options.fetchDepth,
+        fetchTags: options.fetchTags,
+        filter: options.filter,
+        showProgress: options.showProgress,
+        rebuild: rebuildStore
+    });
+    phases.push(...store.phases);
+    if (store.upload)
+        await timed(phases, 'cache save', store.upload);
+    pinTree(layout, tree, store.sha);
+    const facts = storeFacts(layout.store);
+    const prepared = await timed(phases, 'prepare tree', () => prepareTree({
+        layout,
+        tree,
+        log,
+        config: {
+            originUrl: access.url,
+            objectFormat: facts.objectFormat,
+            filter: facts.filter ?? currentFilterOf(layout.store),
+            platform: runtime.platform,
+            lfs: options.lfs,
+            sparse: options.sparseCheckout.length > 0
+                ? { patterns: options.sparseCheckout, cone: options.sparseCheckoutConeMode }
+                : undefined
+        }
+    }));
+    writeTreeRefs(layout, prepared.gitDir, {
+        sha: store.sha,
+        ref: store.ref,
+        refObject: store.refObject,
+        targetKind: store.target.kind
+    });
+    // --- issue 15: partial clones — the checkout's objects land in the store (store/partial.ts)
+    const sparse = options.sparseCheckout.length > 0
+        ? { patterns: options.sparseCheckout, cone: options.sparseCheckoutConeMode }
+        : undefined;
+    const partial = isPartialStore(layout.store);
+    if (options.filter && !partial)
+        log.info(`filter: ${options.filter} not applied: the store of ${options.repository} is a complete clone ` +
+            'and stays one (later fetches bring only what is new)');
+    const fetchObjects = (everything) => fetchCheckoutObjects(storeContext, {
+        sha: store.sha,
+        sparse,
+        everything,
+        treeDir,
+        ignoreCase: runtime.platform === 'win32' || runtime.platform === 'darwin',
+        showProgress: options.showProgress
+    });
+    let blobs = partial
+        ? await timed(phases, 'fetch blobs', () => fetchObjects(options.lfs))
+        : undefined;
+    const checkOut = () => checkoutTree(git, treeDir, {
+        sha: store.sha,
+        clean: options.clean,
+        submodules: options.submodules,
+        lfs: options.lfs,
+        fetchDepth: options.fetchDepth,
+        showProgress: options.showProgress,
+        sparse,
+        remote: { auth: access.auth, stall, retryDelaysMs: runtime.retryDelaysMs },
+        expandSparse: prepared.expandSparse
+    }, log);
+    runtime.beforeTreeCheckout?.(treeDir);
+    try {
+        await timed(phases, 'checkout', checkOut);
+    }
+    catch (error) {
+        if (!partial || !(error instanceof GitError) || !isRefusedLazyFetch(error.stderr))
+            throw error;
+        // A gap in what was fetched ahead: fetch every object of the commit and try once more.
+        log.warning(`the checkout of ${store.sha} needed objects that were not fetched into the store ahead of it ` +
+            `(${checkout_firstLine(error.stderr)}); fetching every object of the commit and checking out again`);
+        const more = await timed(phases, 'fetch blobs (all)', () => fetchObjects(true));
+        blobs = sumObjectFetches(blobs, more);
+        await timed(phases, 'checkout (again)', checkOut);
+    }
+    // --- end issue 15 ---------------------------------------------------------------------------
+    log.info(`checked out ${store.sha}${store.ref ? ` (${store.ref})` : ''} in ${treeDir}`);
+    return {
+        layout,
+        tree,
+        treeDir,
+        lock,
+        treeWaitMs: lock.waitedMs,
+        storeWaitMs: store.storeWaitMs + (blobs?.storeWaitMs ?? 0),
+        store,
+        repairs: [...store.repairs, ...prepared.repairs],
+        setAside: [...store.setAside, ...(prepared.setAside ? [prepared.setAside] : [])],
+        phases,
+        ssh: access.ssh,
+        blobs
+    };
+}
+function sumObjectFetches(a, b) {
+    if (!a)
+        return b;
+    return {
+        fetchedObjects: a.fetchedObjects + b.fetchedObjects,
+        fetchedBytes: a.fetchedBytes === undefined && b.fetchedBytes === undefined
+            ? undefined
+            : (a.fetchedBytes ?? 0) + (b.fetchedBytes ?? 0),
+        usedStoreLock: a.usedStoreLock || b.usedStoreLock,
+        storeWaitMs: a.storeWaitMs + b.storeWaitMs
+    };
+}
+
+;// CONCATENATED MODULE: ./src/repo/paths.ts
+/**
+ * Where repositories live on a machine (§1 `root` and `path`). Pure: the platform, environment
+ * and home directory are parameters, so every OS's rules are testable on any OS.
+ */
+
+/** A `path` or `root` value that cannot be used; `input` names the action input to blame. */
+class PathInputError extends Error {
+    input;
+    value;
+    reason;
+    constructor(input, value, reason) {
+        super(`Input '${input}' is ${JSON.stringify(value)}: ${reason}`);
+        this.input = input;
+        this.value = value;
+        this.reason = reason;
+        this.name = 'PathInputError';
+    }
+}
+const pathFor = (platform) => platform === 'win32' ? (external_node_path_default()).win32 : (external_node_path_default()).posix;
+/** win32 and darwin (APFS/HFS+ default) compare file names case-insensitively. */
+const caseInsensitive = (platform) => platform === 'win32' || platform === 'darwin';
+/**
+ * Default machine-wide root (SPEC §1): env SHARED_CHECKOUT_ROOT, else `~/.cache/shared-checkout`
+ * (Windows: `%LOCALAPPDATA%\shared-checkout`). XDG_CACHE_HOME is deliberately NOT honoured:
+ * every runner instance on the machine must agree on the root, and a runner started as a
+ * service usually has no XDG variables while one started from a shell does — two roots would
+ * mean two stores and two sets of locks for one repository.
+ */
+function defaultRoot(options) {
+    const { platform, env, homedir } = options;
+    const fromEnv = (env.SHARED_CHECKOUT_ROOT ?? '').trim();
+    if (fromEnv)
+        return fromEnv;
+    const p = pathFor(platform);
+    if (platform === 'win32') {
+        const localAppData = (env.LOCALAPPDATA ?? '').trim();
+        const base = localAppData || (homedir ? p.join(homedir, 'AppData', 'Local') : '');
+        if (!base) {
+            throw new PathInputError('root', '', 'no root given and neither LOCALAPPDATA nor a home directory is known; set `root` or SHARED_CHECKOUT_ROOT');
+        }
+        return p.join(base, 'shared-checkout');
+    }
+    if (!homedir) {
+        throw new PathInputError('root', '', 'no root given and HOME is not set; set `root` or SHARED_CHECKOUT_ROOT');
+    }
+    return p.join(homedir, '.cache', 'shared-checkout');
+}
+/** `C:`, `C:\`, `\\server\share`: the root of a volume. */
+function isFilesystemRoot(p, absolute) {
+    return p.dirname(absolute) === absolute || p.parse(absolute).root === absolute;
+}
+function comparable(platform, p, absolute) {
+    const normal = p.normalize(absolute).replace(/[\\/]+$/, '') || p.sep;
+    return caseInsensitive(platform) ? normal.toLowerCase() : normal;
+}
+/** Is `child` equal to `parent` or inside it (platform rules, case per platform)? */
+function isInside(platform, parent, child) {
+    const p = pathFor(platform);
+    const a = comparable(platform, p, parent);
+    const b = comparable(platform, p, child);
+    if (a === b)
+        return true;
+    const withSep = a.endsWith(p.sep) ? a : a + p.sep;
+    return b.startsWith(withSep);
+}
+/**
+ * Rejects what no platform could mean: control characters, and on Windows the forms whose
+ * meaning depends on the process's current drive or that bypass normalisation.
+ */
+function checkSyntax(input, value, platform, accepted) {
+    const refuse = (reason) => new PathInputError(input, value, `${reason}; expected ${accepted}`);
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(value)) {
+        throw refuse('control characters are not allowed in a path');
+    }
+    if (platform === 'win32') {
+        if (/^\\\\[?.]\\/.test(value) || /^\/\/[?.]\//.test(value)) {
+            throw refuse('device paths (\\\\?\\ and \\\\.\\) are not accepted; use C:\\dir or \\\\server\\share\\dir');
+        }
+        if (/^[A-Za-z]:(?![\\/])/.test(value)) {
+            throw refuse('a drive-relative path (C:dir) depends on the current directory of that drive; write C:\\dir');
+        }
+        if (/^[\\/](?![\\/])/.test(value)) {
+            throw refuse('a path rooted without a drive (\\dir) depends on the current drive; write C:\\dir');
+        }
+        if (/[<>"|?*]/.test(value.replace(/^[A-Za-z]:/, ''))) {
+            throw refuse('Windows file names cannot contain < > " | ? *');
+        }
+    }
+    else {
+        if (value.includes('\\')) {
+            throw refuse(`backslashes are not path separators on ${platform}; use '/'`);
+        }
+        if (/^[A-Za-z]:/.test(value)) {
+            throw refuse(`a Windows drive letter has no meaning on ${platform}; use an absolute path such as /srv/clones`);
+        }
+    }
+}
+/** `~`, `~/x` (and `~\x` on Windows) expand to the home directory: YAML users write them. */
+function expandHome(value, homedir, platform) {
+    if (value === '~')
+        return homedir;
+    const sep = platform === 'win32' ? /^~[\\/]/ : /^~\//;
+    return sep.test(value) ? pathFor(platform).join(homedir, value.slice(2)) : value;
+}
+/**
+ * The effective root: the `root` input (absolute, `~` expanded) or `defaultRoot`. A volume
+ * root is refused: a root must hold only Shared Checkout's repositories, and `/` would make the "stays inside
+ * the root" rule for `path` meaningless.
+ */
+function resolveRoot(options) {
+    const { platform, env, homedir } = options;
+    const p = pathFor(platform);
+    const given = options.rootInput.trim();
+    const raw = given || defaultRoot({ platform, env, homedir });
+    const accepted = platform === 'win32'
+        ? 'an absolute directory such as D:\\shared-checkout or \\\\server\\share\\dir'
+        : 'an absolute directory such as /srv/shared-checkout or ~/shared-checkout';
+    checkSyntax('root', raw, platform, accepted);
+    const value = expandHome(raw, homedir, platform);
+    if (!p.isAbsolute(value)) {
+        const from = given ? '' : ' (from SHARED_CHECKOUT_ROOT)';
+        throw new PathInputError('root', raw, `a relative root would differ per job${from}; expected ${accepted}`);
+    }
+    const root = p.normalize(value);
+    if (isFilesystemRoot(p, root)) {
+        throw new PathInputError('root', raw, `the root of a volume cannot hold repositories; expected ${accepted}`);
+    }
+    return root.replace(/[\\/]+$/, '');
+}
+/**
+ * The repository's directory (§1 `path`): `<root>/<host>/<owner>/<name>` by default; a relative
+ * `path` resolves against `root` and must stay inside it; an absolute one may be anywhere
+ * except places whose loss would hurt: a volume root, the home directory, the root itself, or
+ * any directory that contains the home directory or the root (what the directory held before
+ * is set aside, and `clean` deletes untracked files: §3.2, §3.3).
+ */
+function resolveRepoDir(options) {
+    const { platform, root, repo, homedir } = options;
+    const p = pathFor(platform);
+    const raw = options.pathInput.trim();
+    const accepted = `a directory inside the root (${root}), given relative to it, or an absolute directory that is not a volume root, the home directory, or a directory containing either`;
+    let resolved;
+    if (raw === '') {
+        resolved = p.join(root, ...repo.segments);
+    }
+    else {
+        checkSyntax('path', raw, platform, accepted);
+        const value = expandHome(raw, homedir, platform);
+        if (p.isAbsolute(value)) {
+            resolved = p.normalize(value);
+        }
+        else {
+            resolved = p.resolve(root, value);
+            if (!isInside(platform, root, resolved)) {
+                throw new PathInputError('path', raw, `it leaves the root through '..'; expected ${accepted}`);
+            }
+        }
+    }
+    if (isFilesystemRoot(p, resolved)) {
+        throw new PathInputError('path', raw, `it is the root of a volume; expected ${accepted}`);
+    }
+    resolved = resolved.replace(/[\\/]+$/, '');
+    if (homedir && isInside(platform, resolved, homedir)) {
+        const what = comparable(platform, p, resolved) === comparable(platform, p, homedir)
+            ? 'is the home directory'
+            : `contains the home directory (${homedir})`;
+        throw new PathInputError('path', raw, `it ${what}; expected ${accepted}`);
+    }
+    if (isInside(platform, resolved, root)) {
+        const what = comparable(platform, p, resolved) === comparable(platform, p, root)
+            ? 'is the root itself, which holds every repository'
+            : `contains the root (${root})`;
+        throw new PathInputError('path', raw, `it ${what}; expected ${accepted}`);
+    }
+    return resolved;
+}
+
+;// CONCATENATED MODULE: ./src/options/parse.ts
+/**
+ * Single-value parsers for every setting of a checkout (§1): a string in, the parsed value or
+ * a sentence saying what is accepted out. Pure and toolkit-free: the action's inputs and the
+ * command-line flags of `shared-checkout` go through the same functions.
+ */
+
+
+const ok = (value) => ({ ok: true, value });
+const bad = (expected) => ({ ok: false, expected });
+/** Exactly @actions/core getBooleanInput's rule (YAML 1.2 core schema booleans). */
+function parseBoolean(value) {
+    if (['true', 'True', 'TRUE'].includes(value))
+        return ok(true);
+    if (['false', 'False', 'FALSE'].includes(value))
+        return ok(false);
+    return bad('expected true or false (also True, TRUE, False, FALSE)');
+}
+/**
+ * `job` only. `sync` (release once the checkout is ready) was the way to run jobs in parallel
+ * before working trees; with trees a released tree is cleaned by the next job while this job's
+ * steps still use it, so it is refused with what to use instead (README "hold-lock").
+ */
+function parseHoldLock(value) {
+    const v = value.toLowerCase();
+    if (v === 'job')
+        return ok('job');
+    if (v === 'sync')
+        return bad("'sync' is not accepted with working trees: once released, the tree would be cleaned by " +
+            'the next job while the steps of this job still use it. Use trees: N to run N jobs of ' +
+            "this repository at once, each in its own tree, and keep 'job' (the tree is released by the post step)");
+    return bad("expected 'job' (the working tree is held until the post step)");
+}
+function parseSubmodules(value) {
+    const v = value.toLowerCase();
+    if (v === 'false')
+        return ok(false);
+    if (v === 'true')
+        return ok(true);
+    if (v === 'recursive')
+        return ok('recursive');
+    return bad("expected 'false', 'true' (first level) or 'recursive'");
+}
+/**
+ * -1, or seconds >= 0 with at most 3 decimals: the lock's own rule (src/lock/options.ts), so the
+ * action's `lock-timeout`, the lock CLI's `--timeout` and `shared-checkout --lock-timeout` agree.
+ */
+function parseLockTimeout(value) {
+    try {
+        return ok((0,src_lock/* parseTimeoutSeconds */.yE)(value, 'lock-timeout'));
+    }
+    catch {
+        return bad(`expected ${src_lock/* TIMEOUT_ACCEPTED */.G}`);
+    }
+}
+const MAX_DEPTH = 2147483647; // git stores depth in an int
+function parseFetchDepth(value) {
+    if (/^\d{1,10}$/.test(value) && Number(value) <= MAX_DEPTH)
+        return ok(Number(value));
+    return bad('expected a whole number >= 0 (0 = full history)');
+}
+/** More trees than this would be a configuration mistake, not a machine (each is a checkout). */
+const MAX_TREES = 64;
+function parseTrees(value) {
+    if (/^\d{1,3}$/.test(value) && Number(value) >= 1 && Number(value) <= MAX_TREES)
+        return ok(Number(value));
+    return bad(`expected a whole number from 1 to ${MAX_TREES}: how many jobs of this repository may run at once on this machine`);
+}
+const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,99})$/;
+const NAME = /^[A-Za-z0-9._-]{1,100}$/;
+/** `owner/name` with GitHub's characters; returns it with a trailing `.git` dropped. */
+function parseRepository(value) {
+    const expected = 'expected owner/name, e.g. acme/widgets (letters, digits, - and _ in the owner; letters, digits, ., - and _ in the name)';
+    const parts = value.split('/');
+    if (parts.length !== 2)
+        return bad(expected);
+    const [owner, rawName] = parts;
+    const name = rawName.replace(/\.git$/i, '');
+    if (!OWNER.test(owner) || !NAME.test(name) || name === '.' || name === '..')
+        return bad(expected);
+    return ok(`${owner}/${name}`);
+}
+/** One definition of a full commit SHA (40 or 64 hex digits): git's (src/git/refs.ts). */
+
+/**
+ * A branch, tag, full SHA or fully qualified ref, by git check-ref-format's rules, plus: no
+ * leading '-' (it would read as an option to git, argument injection).
+ */
+function parseRef(value) {
+    const expected = 'expected a branch, tag, full commit SHA (40 or 64 hex digits) or a ref such as refs/pull/12/merge, in git check-ref-format form';
+    if (value === '' || isFullSha(value))
+        return ok(value);
+    const why = refFormatProblem(value);
+    return why ? bad(`${why}; ${expected}`) : ok(value);
+}
+function refFormatProblem(ref) {
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u0020\u007f]/.test(ref))
+        return 'spaces and control characters are not allowed';
+    if (ref.startsWith('-'))
+        return "a leading '-' is not allowed";
+    if (/[~^:?*[\\]/.test(ref))
+        return 'the characters ~ ^ : ? * [ \\ are not allowed';
+    if (ref.includes('..'))
+        return "'..' is not allowed";
+    if (ref.includes('@{') || ref === '@')
+        return "'@{' and a lone '@' are not allowed";
+    if (ref.startsWith('/') || ref.endsWith('/') || ref.includes('//'))
+        return 'empty path components are not allowed';
+    if (ref.endsWith('.'))
+        return "a trailing '.' is not allowed";
+    for (const component of ref.split('/')) {
+        if (component.startsWith('.'))
+            return "a component starting with '.' is not allowed";
+        if (component.endsWith('.lock'))
+            return "a component ending in '.lock' is not allowed";
+    }
+    if (ref.length > 1024)
+        return 'it is longer than 1024 characters';
+    return undefined;
+}
+/**
+ * http(s) only, no credentials (they would reach logs), no query or fragment. The path (GHES
+ * behind a proxy, test servers) becomes part of the repository's directory, so it is held to
+ * plain segments: no percent-encoding (an encoded '/' or '\' would become a separator), no '.'
+ * or '..' segments, no control characters (§7). The host may not contain '_', which the
+ * directory name uses before a port. The host is also the first directory name: it is checked
+ * as written, because URL parsing would silently drop tabs and newlines, turn '\' into '/' and
+ * decode `%2e%2e` into a host named '..'.
+ */
+function parseServerUrl(value) {
+    const expected = 'expected an http(s) URL such as https://github.com or https://ghes.example.com/prefix, without user, password, query or fragment';
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u0020\u007f\\]/.test(value))
+        return bad(`spaces, control characters and '\\' are not allowed; ${expected}`);
+    const raw = /^(https?):\/\/([^/?#]*)(\/[^?#]*)?$/i.exec(value);
+    if (!raw)
+        return bad(expected);
+    if (raw[2].includes('@'))
+        return bad(`a user or password in the URL would reach logs; ${expected}`);
+    if (raw[2].includes('_'))
+        return bad(`a host name cannot contain '_'; ${expected}`);
+    const host = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)(?::\d{1,5})?$/;
+    if (!host.test(raw[2]))
+        return bad(`the host must be a name of letters, digits, '-' and '.' (no empty parts), or an IP address, optionally with :port; ${expected}`);
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        return bad(expected);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        return bad(expected);
+    if (url.username || url.password || url.search || url.hash || !url.hostname)
+        return bad(expected);
+    const segments = (raw[3] ?? '').split('/').filter(s => s !== '');
+    for (const segment of segments) {
+        if (!/^[A-Za-z0-9._~-]+$/.test(segment))
+            return bad(`the path may hold only letters, digits, '.', '_', '~' and '-' between slashes (no percent-encoding, spaces or control characters); ${expected}`);
+        if (segment === '.' || segment === '..')
+            return bad(`'.' and '..' path segments are not allowed; ${expected}`);
+    }
+    const path = segments.length > 0 ? `/${segments.join('/')}` : '';
+    return ok(`${url.protocol}//${url.host}${path}`);
+}
+/** The token goes into an HTTP header (§3.4): header-breaking characters are refused. */
+function parseToken(value) {
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f\s]/.test(value))
+        return bad('expected a token without whitespace or control characters');
+    return ok(value);
+}
+const MAX_CACHE_KEY = 512;
+function parseCacheKey(value) {
+    if (value.length > MAX_CACHE_KEY)
+        return bad(`expected at most ${MAX_CACHE_KEY} characters`);
+    if (!/^[A-Za-z0-9._\-/:+=@]*$/.test(value))
+        return bad('expected letters, digits and . _ - / : + = @ only (no commas or spaces)');
+    return ok(value);
+}
+/** `git clone --filter` specs: blob:none, blob:limit=<n>[kmg], tree:<depth>, sparse:oid=… excluded. */
+function parseFilter(value) {
+    if (value === '')
+        return ok('');
+    if (/^blob:none$|^blob:limit=\d+[kmg]?$|^tree:\d+$/i.test(value))
+        return ok(value.toLowerCase());
+    return bad("expected a partial-clone filter such as 'blob:none', 'blob:limit=1m' or 'tree:0'");
+}
+/**
+ * Newline-separated sparse-checkout patterns (§1). Empty lines and surrounding spaces are
+ * dropped; a pattern may not start with '-' (git would read an option) or hold control
+ * characters. Returns [] for a full checkout.
+ */
+function parseSparseCheckout(value) {
+    const patterns = value
+        .split(/\r?\n/)
+        .map(line => line.trim())
+        .filter(line => line !== '');
+    for (const pattern of patterns) {
+        // eslint-disable-next-line no-control-regex
+        if (/[\u0000-\u001f\u007f]/.test(pattern) || pattern.startsWith('-'))
+            return bad(`pattern ${JSON.stringify(pattern)} is not usable: expected one path or pattern per line, not starting with '-'`);
+    }
+    return ok(patterns);
+}
+/** `ssh-user`: a login name. */
+function parseSshUser(value) {
+    if (/^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/.test(value))
+        return ok(value);
+    return bad("expected a login name such as 'git' (letters, digits, '.', '_', '-')");
+}
+/**
+ * `ssh-key`: a private key in OpenSSH or PEM form. Only its shape is checked here; ssh tells
+ * whether the server accepts it.
+ */
+function parseSshKey(value) {
+    if (value === '')
+        return ok('');
+    if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(value) &&
+        /-----END [A-Z0-9 ]*PRIVATE KEY-----/.test(value)) {
+        // issue 15: nothing can type a passphrase in a job (ssh runs with BatchMode).
+        if (isEncryptedPrivateKey(value))
+            return bad('the private key is protected by a passphrase, which nothing can type in a job: use a key without one (a deploy key)');
+        return ok(value.replace(/\r\n/g, '\n').trim() + '\n');
+    }
+    return bad('expected a private key (-----BEGIN … PRIVATE KEY----- … -----END … PRIVATE KEY-----)');
+}
+/**
+ * A passphrase-protected key: PEM with `Proc-Type: 4,ENCRYPTED`, PKCS#8 `ENCRYPTED PRIVATE
+ * KEY`, or an OpenSSH key whose cipher is not `none` (the name follows the `openssh-key-v1`
+ * magic in the base64 body).
+ */
+function isEncryptedPrivateKey(value) {
+    if (/Proc-Type:\s*4,ENCRYPTED|-----BEGIN ENCRYPTED PRIVATE KEY-----/.test(value))
+        return true;
+    const body = /-----BEGIN OPENSSH PRIVATE KEY-----([\s\S]*?)-----END OPENSSH PRIVATE KEY-----/.exec(value);
+    if (!body)
+        return false;
+    const data = Buffer.from(body[1].replace(/\s+/g, ''), 'base64');
+    const magic = 'openssh-key-v1\0';
+    if (data.length < magic.length + 4 || data.toString('latin1', 0, magic.length) !== magic)
+        return false;
+    const length = data.readUInt32BE(magic.length);
+    const cipher = data.toString('latin1', magic.length + 4, magic.length + 4 + length);
+    return cipher !== 'none';
+}
+/** `ssh-known-hosts`: known_hosts lines; control characters other than newlines refused. */
+function parseKnownHosts(value) {
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value))
+        return bad('expected known_hosts lines (host key-type key), one per line');
+    return ok(value.replace(/\r\n/g, '\n').trim());
+}
+
+;// CONCATENATED MODULE: ./src/options/options.ts
+/**
+ * Every setting of a checkout, read from strings and validated before anything on disk changes
+ * (§1, §7). The action reads them from its inputs (`name => core.getInput(name)`), the
+ * `shared-checkout` command from its flags; both get the same defaults, the same checks and the
+ * same messages, naming the input, the value and what is accepted. All problems are reported
+ * together. No toolkit import.
+ */
+
+
+
+
+
+
+/** The names of action.yml's inputs, in its order. */
+const INPUT_NAMES = (/* unused pure expression or super */ null && ([
+    'repository',
+    'ref',
+    'token',
+    'github-server-url',
+    'path',
+    'root',
+    'trees',
+    'hold-lock',
+    'lock-timeout',
+    'clean',
+    'fetch-depth',
+    'fetch-tags',
+    'submodules',
+    'lfs',
+    'persist-credentials',
+    'cache',
+    'cache-key',
+    'ssh-key',
+    'ssh-known-hosts',
+    'ssh-strict',
+    'ssh-user',
+    'sparse-checkout',
+    'sparse-checkout-cone-mode',
+    'filter',
+    'show-progress',
+    'set-safe-directory'
+]));
+/** Inputs whose values are secret: never quoted in a message. */
+const SECRET_INPUTS = new Set(['token', 'ssh-key']);
+/**
+ * Literal defaults of action.yml (a test keeps them equal). The runner applies them itself; they
+ * are applied here again for an input passed explicitly empty, as reusable workflows do, and
+ * for the command-line tool.
+ */
+const LITERAL_DEFAULTS = {
+    trees: '1',
+    'hold-lock': 'job',
+    'lock-timeout': '-1',
+    clean: 'true',
+    'fetch-depth': '0',
+    'fetch-tags': 'false',
+    submodules: 'false',
+    lfs: 'false',
+    'persist-credentials': 'false',
+    cache: 'true',
+    'ssh-strict': 'true',
+    'ssh-user': 'git',
+    'sparse-checkout-cone-mode': 'true',
+    'show-progress': 'true',
+    'set-safe-directory': 'true'
+};
+/** One or more inputs are malformed: one line per bad input, each naming it. */
+class InputError extends Error {
+    details;
+    problems;
+    constructor(details) {
+        super(details.map(p => p.message).join('\n'));
+        this.details = details;
+        this.name = 'InputError';
+        this.problems = details.map(p => p.message);
+    }
+}
+const MAX_SHOWN = 200;
+/** The value as it will be quoted in a message: JSON-escaped (control characters visible), capped. */
+function shown(input, value) {
+    if (SECRET_INPUTS.has(input))
+        return '(hidden)';
+    // A user and password written into the server URL are secrets too (§3.4).
+    const visible = input === 'github-server-url' ? value.replace(/^([^:/?#]+:\/\/)[^/?#]*@/, '$1***@') : value;
+    const quoted = JSON.stringify(visible);
+    return quoted.length > MAX_SHOWN
+        ? `${quoted.slice(0, MAX_SHOWN)}…" (${visible.length} characters)`
+        : quoted;
+}
+function problem(input, value, expected) {
+    return { input, message: `Input '${input}' is ${shown(input, value)}: ${expected}` };
+}
+/**
+ * Empty `ref` on the workflow's own repository (compared case-insensitively) means the
+ * triggering commit (GITHUB_SHA, fetched through GITHUB_REF); on another repository, the remote's
+ * default branch. A full SHA is a commit to check out, not a ref name. Same rules as
+ * actions/checkout.
+ */
+function resolveRefRequest(refInput, repository, env) {
+    const ref = refInput.trim();
+    if (isFullSha(ref))
+        return { ref: '', commit: ref.toLowerCase() };
+    if (ref !== '')
+        return { ref, commit: '' };
+    const own = (env.GITHUB_REPOSITORY ?? '').toLowerCase();
+    if (own === '' || own !== repository.toLowerCase())
+        return { ref: '', commit: '' };
+    const sha = (env.GITHUB_SHA ?? '').toLowerCase();
+    return { ref: env.GITHUB_REF ?? '', commit: isFullSha(sha) && !/^0+$/.test(sha) ? sha : '' };
+}
+/** Parses every setting; never throws for bad values (see `readCheckoutOptions`). */
+function parseCheckoutOptions(getInput, context) {
+    const { env, platform } = context;
+    const homedir = context.homedir ?? ((platform === 'win32' ? env.USERPROFILE : env.HOME) || external_node_os_default().homedir());
+    const problems = [];
+    const raw = (name) => {
+        const value = name === 'ssh-key' || name === 'ssh-known-hosts' || name === 'sparse-checkout'
+            ? (getInput(name) ?? '')
+            : (getInput(name) ?? '').trim();
+        return value.trim() === '' ? (LITERAL_DEFAULTS[name] ?? '') : value;
+    };
+    function take(name, parse, fallback, value = raw(name)) {
+        const parsed = parse(value);
+        if (parsed.ok)
+            return parsed.value;
+        problems.push(problem(name, value, parsed.expected));
+        return fallback;
+    }
+    const repositoryValue = raw('repository') || (env.GITHUB_REPOSITORY ?? '');
+    const repository = take('repository', parseRepository, '', repositoryValue);
+    const refInput = take('ref', parseRef, '');
+    const token = take('token', parseToken, '');
+    const serverUrl = take('github-server-url', parseServerUrl, '', raw('github-server-url') || env.GITHUB_SERVER_URL || 'https://github.com');
+    const trees = take('trees', parseTrees, 1);
+    const holdLock = take('hold-lock', parseHoldLock, 'job');
+    const lockTimeoutSeconds = take('lock-timeout', parseLockTimeout, -1);
+    const clean = take('clean', parseBoolean, true);
+    const fetchDepth = take('fetch-depth', parseFetchDepth, 0);
+    const fetchTags = take('fetch-tags', parseBoolean, false);
+    const submodules = take('submodules', parseSubmodules, false);
+    const lfs = take('lfs', parseBoolean, false);
+    const persistCredentials = take('persist-credentials', parseBoolean, false);
+    const cache = take('cache', parseBoolean, true);
+    const cacheKey = take('cache-key', parseCacheKey, '');
+    const sshKey = take('ssh-key', parseSshKey, '');
+    const sshKnownHosts = take('ssh-known-hosts', parseKnownHosts, '');
+    const sshStrict = take('ssh-strict', parseBoolean, true);
+    const sshUser = take('ssh-user', parseSshUser, 'git');
+    const sparseCheckout = take('sparse-checkout', parseSparseCheckout, []);
+    const sparseCheckoutConeMode = take('sparse-checkout-cone-mode', parseBoolean, true);
+    if (sparseCheckoutConeMode) {
+        const bad = sparseCheckout.find(p => /[*?[\]\\!]/.test(p) || p.startsWith('/'));
+        if (bad !== undefined)
+            problems.push(problem('sparse-checkout', bad, "in cone mode each line is a directory (no leading '/', no * ? [ ] \\ !); set sparse-checkout-cone-mode: false for patterns"));
+    }
+    const filter = take('filter', parseFilter, '');
+    const showProgress = take('show-progress', parseBoolean, true);
+    const setSafeDirectory = take('set-safe-directory', parseBoolean, true);
+    let root = '';
+    let dir = '';
+    let repo;
+    const pathInput = raw('path');
+    try {
+        root = resolveRoot({ platform, rootInput: raw('root'), env, homedir });
+    }
+    catch (error) {
+        problems.push(pathProblem(error));
+    }
+    if (repository && serverUrl) {
+        repo = (0,identity/* repoIdOf */.f5)(serverUrl, repository);
+        if (root) {
+            try {
+                dir = resolveRepoDir({ platform, root, pathInput, repo, homedir });
+            }
+            catch (error) {
+                problems.push(pathProblem(error));
+            }
+        }
+    }
+    if (repo && dir && context.inspectDisk !== false) {
+        const why = repoDirProblem(layoutOf(dir), repo.key, { userChosen: pathInput !== '', root });
+        if (why)
+            problems.push(problem('path', pathInput || dir, why));
+    }
+    if (problems.length > 0 || !repo)
+        return { ok: false, problems };
+    return {
+        ok: true,
+        options: {
+            repository,
+            repo,
+            refInput,
+            ...resolveRefRequest(refInput, repository, env),
+            token,
+            serverUrl,
+            root,
+            dir,
+            dirChosen: pathInput !== '',
+            trees,
+            holdLock,
+            lockTimeoutSeconds,
+            clean,
+            fetchDepth,
+            fetchTags,
+            submodules,
+            lfs,
+            persistCredentials,
+            cache,
+            cacheKey,
+            sshKey,
+            sshKnownHosts,
+            sshStrict,
+            sshUser,
+            sparseCheckout,
+            sparseCheckoutConeMode,
+            filter,
+            showProgress,
+            setSafeDirectory
+        }
+    };
+}
+function pathProblem(error) {
+    if (error instanceof PathInputError)
+        return { input: error.input, message: error.message };
+    throw error;
+}
+/** `parseCheckoutOptions`, throwing one `InputError` that lists every bad input. */
+function readCheckoutOptions(getInput, context) {
+    const result = parseCheckoutOptions(getInput, context);
+    if (!result.ok)
+        throw new InputError(result.problems);
+    return result.options;
+}
+
+;// CONCATENATED MODULE: ./src/action/inputs.ts
+/** The action's inputs, read through the toolkit and validated by options/ (§1). */
+
+
+function readActionOptions(env = process.env) {
+    return readCheckoutOptions(name => core/* getInput */.V4(name), { env, platform: process.platform });
+}
+
+;// CONCATENATED MODULE: ./src/checkout/job.ts
+function jobIdentityFromEnv(env) {
+    if (env.GITHUB_RUN_ID || env.GITHUB_ACTIONS) {
+        const server = (env.GITHUB_SERVER_URL ?? '').replace(/\/+$/, '');
+        const repository = env.GITHUB_REPOSITORY ?? '';
+        const runId = env.GITHUB_RUN_ID ?? '';
+        const runAttempt = env.GITHUB_RUN_ATTEMPT ?? '';
+        let workflowUrl = '';
+        if (server && repository && runId) {
+            workflowUrl = `${server}/${repository}/actions/runs/${runId}`;
+            if (runAttempt && runAttempt !== '1')
+                workflowUrl += `/attempts/${runAttempt}`;
+        }
+        return {
+            repository,
+            runId,
+            runAttempt,
+            // The numeric job id is not in the runner's env; the check-run id is the closest stable one.
+            jobId: env.GITHUB_JOB_ID ?? env.JOB_CHECK_RUN_ID ?? '',
+            job: env.GITHUB_JOB ?? '',
+            runnerName: env.RUNNER_NAME ?? '',
+            workflowUrl
+        };
+    }
+    if (env.GITLAB_CI) {
+        return {
+            repository: env.CI_PROJECT_PATH ?? '',
+            runId: env.CI_PIPELINE_ID ?? '',
+            runAttempt: '',
+            jobId: env.CI_JOB_ID ?? '',
+            job: env.CI_JOB_NAME ?? '',
+            runnerName: env.CI_RUNNER_DESCRIPTION ?? '',
+            workflowUrl: env.CI_JOB_URL ?? ''
+        };
+    }
+    if (env.BUILDKITE) {
+        return {
+            repository: env.BUILDKITE_PIPELINE_SLUG ?? '',
+            runId: env.BUILDKITE_BUILD_NUMBER ?? '',
+            runAttempt: env.BUILDKITE_RETRY_COUNT ?? '',
+            jobId: env.BUILDKITE_JOB_ID ?? '',
+            job: env.BUILDKITE_LABEL ?? '',
+            runnerName: env.BUILDKITE_AGENT_NAME ?? '',
+            workflowUrl: env.BUILDKITE_BUILD_URL ?? ''
+        };
+    }
+    if (env.JENKINS_URL || env.BUILD_URL) {
+        return {
+            repository: env.JOB_NAME ?? '',
+            runId: env.BUILD_NUMBER ?? '',
+            runAttempt: '',
+            jobId: env.BUILD_TAG ?? '',
+            job: env.STAGE_NAME ?? env.JOB_BASE_NAME ?? '',
+            runnerName: env.NODE_NAME ?? '',
+            workflowUrl: env.BUILD_URL ?? ''
+        };
+    }
+    return {
+        repository: '',
+        runId: '',
+        runAttempt: '',
+        jobId: '',
+        job: '',
+        runnerName: env.HOSTNAME ?? '',
+        workflowUrl: ''
+    };
+}
+
+;// CONCATENATED MODULE: ./src/action/logger.ts
+
+/** The Logger git/ and cache/ receive inside the action: lines go through the toolkit (masked). */
+function actionLogger() {
+    return {
+        info: message => core/* info */.pq(message),
+        warning: message => core/* warning */.$e(message),
+        notice: message => core/* notice */.lm(message),
+        debug: message => core/* debug */.Yz(message)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/action/state.ts
+const NAMES = {
+    mainStarted: 'mainStarted',
+    heldTree: 'heldTree',
+    released: 'released',
+    envRestore: 'envRestore',
+    sshDirectory: 'sshDirectory'
+};
+function mainState(save) {
+    return {
+        started() {
+            save(NAMES.mainStarted, 'true');
+        },
+        treeHeld(tree) {
+            save(NAMES.heldTree, JSON.stringify(tree));
+        },
+        released() {
+            save(NAMES.released, 'true');
+        },
+        /** Values post writes through GITHUB_ENV so what main exported for later steps stops working. */
+        envRestore(restore) {
+            save(NAMES.envRestore, JSON.stringify(restore));
+        },
+        sshDirectory(directory) {
+            save(NAMES.sshDirectory, directory);
+        }
+    };
+}
+function parseJson(text) {
+    if (!text)
+        return undefined;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** What main saved, as the runner hands it to post (`STATE_<name>`). Pure. */
+function readPostState(env = process.env) {
+    const get = (name) => env[`STATE_${name}`] ?? '';
+    return {
+        mainStarted: get(NAMES.mainStarted) === 'true',
+        heldTree: parseJson(get(NAMES.heldTree)),
+        released: get(NAMES.released) === 'true',
+        envRestore: parseJson(get(NAMES.envRestore)),
+        sshDirectory: get(NAMES.sshDirectory) || undefined
+    };
+}
+
+;// CONCATENATED MODULE: ./src/action/step-env.ts
+/**
+ * What main exports for the job's later steps through GITHUB_ENV (§1 persist-credentials,
+ * set-safe-directory), and what post writes back so it stops working: GITHUB_ENV cannot unset
+ * a variable. Everything travels as environment, never in the tree's config (§3.4). Pure.
+ */
+
+function stepEnvironment(baseEnv, entries, extra = {}) {
+    const full = { ...withConfigEntries(baseEnv, entries), ...extra };
+    const env = {};
+    const restore = {};
+    if (entries.length === 0 && Object.keys(extra).length === 0)
+        return { env, restore };
+    for (const [name, value] of Object.entries(full)) {
+        if (value === undefined || value === baseEnv[name])
+            continue;
+        env[name] = value;
+        // An empty GIT_CONFIG_COUNT is a fatal "bogus count" for git, an empty GIT_SSH_COMMAND an
+        // empty command: restore a working value.
+        restore[name] =
+            name === 'GIT_CONFIG_COUNT'
+                ? (baseEnv.GIT_CONFIG_COUNT ?? '0')
+                : name === 'GIT_SSH_COMMAND'
+                    ? (baseEnv.GIT_SSH_COMMAND ?? 'ssh')
+                    : (baseEnv[name] ?? '');
+    }
+    return { env, restore };
+}
+
+;// CONCATENATED MODULE: ./src/action/summary.ts
+/** Rounded once, at the precision shown, so no unit overflows (never "1000 ms" or "1m60s"). */
+function formatDuration(ms) {
+    if (Math.round(ms) < 1000)
+        return `${Math.round(ms)} ms`;
+    const tenths = Math.round(ms / 100);
+    if (tenths < 600)
+        return `${(tenths / 10).toFixed(1)} s`;
+    const seconds = Math.round(ms / 1000);
+    return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
+}
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    const units = ['KiB', 'MiB', 'GiB'];
+    let value = bytes / 1024;
+    let unit = 0;
+    // Compared as shown: 1023.97 KiB reads "1.0 MiB", not "1024.0 KiB".
+    while (Number(value.toFixed(1)) >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return `${value.toFixed(1)} ${units[unit]}`;
+}
+function cacheLine(hit) {
+    if (hit === undefined)
+        return 'not consulted';
+    return hit ? 'store restored from the Actions cache' : 'no usable entry';
+}
+function renderSummary(report) {
+    const rows = [
+        ['Repository', report.repository],
+        ['Commit', `\`${report.commit}\` (${report.ref || 'default branch'})`],
+        ['Working tree', `tree ${report.tree}: \`${report.treeDir}\` (held until the post step)`],
+        ['Tree lock', `\`${report.lockFile}\``],
+        ['Waited for a tree', formatDuration(report.treeWaitMs)],
+        ['Holder seen on arrival', report.holderSeen ?? 'nobody: a tree was free'],
+        [
+            'Waited for the store',
+            report.usedStoreLock
+                ? formatDuration(report.storeWaitMs)
+                : 'not needed: the commit was in the store'
+        ],
+        ['Store', report.createdStore ? 'created by this job' : 'existing'],
+        ['Fetched', report.fetchedBytes === undefined ? 'nothing' : formatBytes(report.fetchedBytes)],
+        ['Cache', cacheLine(report.cacheHit)]
+    ];
+    if (report.repairs.length > 0)
+        rows.push(['Repaired', report.repairs.map(p => `\`${p}\``).join(', ')]);
+    if (report.setAside.length > 0)
+        rows.push(['Set aside', report.setAside.map(p => `\`${p}\``).join(', ')]);
+    const escape = (cell) => cell.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    const lines = [
+        '### Shared Checkout',
+        '',
+        '| | |',
+        '|---|---|',
+        ...rows.map(([k, v]) => `| ${k} | ${escape(v)} |`)
+    ];
+    if (report.phases.length > 0) {
+        lines.push('', '| Phase | Time |', '|---|---|', ...report.phases.map(p => `| ${escape(p.name)} | ${formatDuration(p.ms)} |`));
+    }
+    return lines.join('\n') + '\n';
+}
+
+;// CONCATENATED MODULE: ./src/action/main.ts
+/**
+ * The main step: inputs → checkout (tree lock, store, tree) → outputs, summary, state for post.
+ * Every input is validated before anything on disk changes (§7). A failed or cancelled main
+ * releases its tree at once (post then has nothing to do).
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Machine settings and test knobs read from the environment (README "Machine settings"). */
+function runtimeTunables(env) {
+    const number = (name) => {
+        const value = Number(env[name]);
+        return Number.isFinite(value) && value > 0 ? value : undefined;
+    };
+    const delays = env.SHARED_CHECKOUT_RETRY_DELAYS_MS;
+    return {
+        // How often a waiter reports the holder (default 60 s, §2.6) and polls (default 1 s).
+        reportEveryMs: number('SHARED_CHECKOUT_LOCK_REPORT_MS'),
+        pollMs: number('SHARED_CHECKOUT_LOCK_POLL_MS'),
+        // A transfer under 1 KiB/s for this long is abandoned (§7).
+        stall: { limitBytes: 1024, seconds: number('SHARED_CHECKOUT_STALL_SECONDS') ?? 60 },
+        retryDelaysMs: delays !== undefined && /^\d+(,\d+)*$|^$/.test(delays)
+            ? delays === ''
+                ? []
+                : delays.split(',').map(Number)
+            : undefined
+    };
+}
+/**
+ * The keeper process runs the lock's own small bundle (dist/lock) when it is there, else this
+ * bundle: it starts in a fraction of the time, and the job's tree is the keeper's to hold (§2).
+ */
+function keeperEntry() {
+    const self = process.argv[1];
+    if (!self)
+        return undefined;
+    const lockBundle = external_node_path_default().join(external_node_path_default().dirname(self), '..', 'lock', 'index.js');
+    return (0,external_node_fs_.existsSync)(lockBundle) ? lockBundle : self;
+}
+const main_mainState = mainState((name, value) => core/* saveState */.LZ(name, value));
+async function run() {
+    main_mainState.started();
+    let options;
+    try {
+        options = readActionOptions();
+    }
+    catch (error) {
+        core/* setFailed */.C1(error instanceof Error ? error.message : String(error));
+        if (!(error instanceof InputError))
+            throw error;
+        return;
+    }
+    for (const secret of tokenSecrets(options.token))
+        core/* setSecret */.Pq(secret);
+    for (const line of options.sshKey.split('\n'))
+        if (line.trim().length > 8)
+            core/* setSecret */.Pq(line.trim());
+    const cancel = new AbortController();
+    const onSignal = (signal) => cancel.abort(new Error(`received ${signal}`));
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    let held;
+    const log = actionLogger();
+    try {
+        const result = await runCheckout(options, {
+            env: process.env,
+            platform: process.platform,
+            log,
+            signal: cancel.signal,
+            job: jobIdentityFromEnv(process.env),
+            tempDir: process.env.RUNNER_TEMP || external_node_os_default().tmpdir(),
+            keeperEntry: keeperEntry(),
+            ...runtimeTunables(process.env),
+            warmer: async (layout) => {
+                // §4: the cache module (and its toolkit) loads only when a store is missing.
+                if ((0,external_node_fs_.existsSync)(layout.store))
+                    return undefined;
+                const cache = await __nccwpck_require__.e(/* import() */ 971).then(__nccwpck_require__.bind(__nccwpck_require__, 7971));
+                return cache.createStoreWarmer({
+                    repo: options.repo,
+                    layout,
+                    platform: process.platform,
+                    prefix: options.cacheKey,
+                    now: new Date(),
+                    logger: log,
+                    secrets: tokenSecrets(options.token)
+                });
+            },
+            onTreeHeld: (lock, tree, treeDir) => {
+                held = { lock, tree };
+                main_mainState.treeHeld({
+                    lockFile: lock.lockPath,
+                    token: lock.token,
+                    tree,
+                    dir: treeDir,
+                    root: options.root,
+                    repoDir: options.dir,
+                    keeperPid: lock.keeperPid,
+                    keeperStartTime: lock.keeperStartTime
+                });
+            },
+            onProgress: options.showProgress ? text => process.stderr.write(text) : undefined,
+            // Recorded before git runs: post removes the key even when main is killed (§1 ssh-key).
+            onSshPrepared: directory => main_mainState.sshDirectory(directory)
+        });
+        // The keeper started while git worked; the lock is not the job's until it runs (§2).
+        await result.lock.keeperReady;
+        publishOutputs(options, result);
+        await writeSummary(options, result);
+    }
+    catch (error) {
+        core/* setFailed */.C1(error instanceof Error ? error.message : String(error));
+        if (held)
+            await releaseAtOnce(held.lock, log.warning);
+    }
+    finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+    }
+}
+/** A failed or cancelled main frees its tree now rather than at the end of the job. */
+async function releaseAtOnce(lock, warn) {
+    try {
+        await (0,src_lock/* releaseLock */.x_)(lock.lockPath, lock.token, {
+            keeperPid: lock.keeperPid,
+            keeperStartTime: lock.keeperStartTime
+        });
+        main_mainState.released();
+        core/* info */.pq(`Released ${lock.lockPath}`);
+    }
+    catch (error) {
+        warn(error instanceof Error ? error.message : String(error));
+    }
+}
+function publishOutputs(options, result) {
+    core/* setOutput */.uH('path', result.treeDir);
+    core/* setOutput */.uH('tree', String(result.tree));
+    core/* setOutput */.uH('commit', result.store.sha);
+    // A bare SHA has no ref: the output echoes the input, as actions/checkout users expect.
+    core/* setOutput */.uH('ref', result.store.ref || options.refInput);
+    core/* setOutput */.uH('lock-file', result.lock.lockPath);
+    core/* setOutput */.uH('lock-wait-seconds', ((result.treeWaitMs + result.storeWaitMs) / 1000).toFixed(3));
+    core/* setOutput */.uH('cloned', String(result.store.created));
+    core/* setOutput */.uH('cache-hit', result.store.cacheHit === undefined ? '' : String(result.store.cacheHit));
+    core/* exportVariable */.dN('SHARED_CHECKOUT_PATH', result.treeDir);
+    // Later steps of this job: credentials (persist-credentials) and trust of the tree
+    // (set-safe-directory), as environment only (§3.4, §3.5); post takes them back.
+    const entries = [];
+    const extra = {};
+    if (options.setSafeDirectory)
+        entries.push({ key: 'safe.directory', value: result.treeDir });
+    if (options.persistCredentials) {
+        if (result.ssh)
+            extra.GIT_SSH_COMMAND = result.ssh.auth.command;
+        else if (options.token)
+            entries.push(authHeaderEntry(options.serverUrl, options.token));
+    }
+    const step = stepEnvironment(process.env, entries, extra);
+    for (const [name, value] of Object.entries(step.env))
+        core/* exportVariable */.dN(name, value);
+    if (Object.keys(step.restore).length > 0)
+        main_mainState.envRestore(step.restore);
+}
+async function writeSummary(options, result) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    const holder = result.lock.holderSeen;
+    await core/* summary */.z
+        .addRaw(renderSummary({
+        repository: options.repository,
+        tree: result.tree,
+        treeDir: result.treeDir,
+        lockFile: result.lock.lockPath,
+        treeWaitMs: result.treeWaitMs,
+        storeWaitMs: result.storeWaitMs,
+        usedStoreLock: result.store.usedStoreLock || result.blobs?.usedStoreLock === true,
+        holderSeen: holder ? (0,src_lock/* describeHolder */.sG)(holder, Date.now()) : undefined,
+        queuePosition: result.lock.queuePosition,
+        ref: result.store.ref || options.refInput,
+        commit: result.store.sha,
+        createdStore: result.store.created,
+        cacheHit: result.store.cacheHit,
+        fetchedBytes: result.blobs?.fetchedBytes === undefined
+            ? result.store.fetchedBytes
+            : (result.store.fetchedBytes ?? 0) + result.blobs.fetchedBytes,
+        repairs: result.repairs,
+        setAside: result.setAside,
+        phases: result.phases
+    }))
+        .write();
+}
+
+
+/***/ }),
+
 /***/ 2116:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _lock_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4972);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(537);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5935);
+/* harmony import */ var _lock_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3054);
 // Entry point of the main step. The same bundle also serves as the lock keeper process that
-// main starts detached (SPEC §2: the lock is held by the job, not by this process).
+// main starts detached (§2: the tree lock is held by the job, not by this process).
 
 
-if ((0,_lock_index_js__WEBPACK_IMPORTED_MODULE_0__/* .isKeeperInvocation */ .Vq)(process.env))
-    await (0,_lock_index_js__WEBPACK_IMPORTED_MODULE_0__/* .runKeeper */ .YV)(process.env);
+if ((0,_lock_index_js__WEBPACK_IMPORTED_MODULE_1__/* .isKeeperInvocation */ .Vq)(process.env))
+    await (0,_lock_index_js__WEBPACK_IMPORTED_MODULE_1__/* .runKeeper */ .YV)(process.env);
 else
-    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
+    await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 4972:
+/***/ 3054:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  G: () => (/* reexport */ TIMEOUT_ACCEPTED),
   IZ: () => (/* reexport */ acquireLock),
   sG: () => (/* reexport */ describeHolder),
   Vq: () => (/* reexport */ isKeeperInvocation),
-  sF: () => (/* reexport */ lockPathFor),
+  yE: () => (/* reexport */ parseTimeoutSeconds),
   x_: () => (/* reexport */ releaseLock),
   YV: () => (/* reexport */ runKeeper)
 });
 
-// UNUSED EXPORTS: LockCancelledError, LockLostError, LockPathError, LockTimeoutError, readLockHolder
+// UNUSED EXPORTS: LockCancelledError, LockHeldByOwnJobError, LockLostError, LockOptionError, LockPathError, LockReleaseError, LockTimeoutError, lockPathFor, readLockHolder
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -28415,6 +33032,8 @@ var external_node_perf_hooks_ = __nccwpck_require__(643);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/lock/describe.ts
+/** Human-readable holder descriptions for waiting output and errors (§2.6). */
+
 function formatDuration(ms) {
     const totalSeconds = Math.max(0, Math.floor(ms / 1000));
     const hours = Math.floor(totalSeconds / 3600);
@@ -28426,6 +33045,7 @@ function formatDuration(ms) {
         return `${minutes}m${String(seconds).padStart(2, '0')}s`;
     return `${seconds}s`;
 }
+const ownerPids = (record) => record.owners.map(owner => `${owner.role} ${owner.pid}`).join(', ');
 /** "run <url>, job <job>, runner <name>, held for 3m12s" — falls back to host and PIDs. */
 function describeHolder(record, nowMs) {
     const { job } = record;
@@ -28440,33 +33060,81 @@ function describeHolder(record, nowMs) {
         parts.push(`job ${job.job}`);
     if (job.runnerName)
         parts.push(`runner ${job.runnerName}`);
-    const pids = record.owners.map(owner => `${owner.role} ${owner.pid}`).join(', ');
+    const pids = ownerPids(record);
     parts.push(`host ${record.host}${pids ? ` (${pids})` : ''}`);
     const acquired = Date.parse(record.acquiredAt);
     if (Number.isFinite(acquired))
         parts.push(`held for ${formatDuration(nowMs - acquired)}`);
     return parts.join(', ');
 }
+/**
+ * One entry of a pool's line: "job build, runner r1, 3m12s, run <url>" (host and PIDs when the
+ * job is not named); the run's URL comes last, so the holder can be found (§2.6).
+ */
+function describeHolderBriefly(record, nowMs) {
+    const { job } = record;
+    const parts = [];
+    if (job.job)
+        parts.push(`job ${job.job}`);
+    else if (job.runId)
+        parts.push(`run ${job.runId}`);
+    if (job.runnerName)
+        parts.push(`runner ${job.runnerName}`);
+    if (parts.length === 0)
+        parts.push(`host ${record.host} (${ownerPids(record)})`);
+    const acquired = Date.parse(record.acquiredAt);
+    if (Number.isFinite(acquired))
+        parts.push(formatDuration(nowMs - acquired));
+    if (job.workflowUrl)
+        parts.push(`run ${job.workflowUrl}`);
+    return parts.join(', ');
+}
+/** "all 4 held: tree-1.lock by job build, runner r1, 3m12s; tree-2.lock by …" (§2.6 for pools). */
+function describeSlots(slots, nowMs) {
+    const held = slots.filter(slot => slot.held);
+    const who = held
+        .map(slot => {
+        const by = slot.holder ? describeHolderBriefly(slot.holder, nowMs) : 'an unreadable record';
+        return `${(0,external_node_path_.basename)(slot.lockPath)} by ${by}`;
+    })
+        .join('; ');
+    if (held.length === 0)
+        return `all ${slots.length} free`;
+    if (held.length === slots.length)
+        return `all ${slots.length} held: ${who}`;
+    return `${held.length} of ${slots.length} held (${who}), ${slots.length - held.length} free`;
+}
 
 ;// CONCATENATED MODULE: ./src/lock/errors.ts
 /**
  * Errors a user can act on: what happened, to which lock, what to do. Messages never carry
- * secrets; the holder is named through describeHolder.
+ * secrets; holders are named through describeHolder.
  */
 
 class LockTimeoutError extends Error {
     lockPath;
     waitedMs;
     holder;
-    constructor(lockPath, waitedMs, holder) {
-        const who = holder
-            ? `it is held by ${describeHolder(holder, Date.now())}`
+    slots;
+    /**
+     * @param lockPath the single lock, or the queue directory of a pool
+     * @param holder the holder of the single lock (of the first held slot of a pool)
+     * @param slots a pool's slots with their holders; absent for a single lock
+     */
+    constructor(lockPath, waitedMs, holder, slots) {
+        const now = Date.now();
+        const waited = `Timed out after ${Math.round(waitedMs / 1000)}s waiting for`;
+        const single = holder
+            ? `it is held by ${describeHolder(holder, now)}`
             : 'other jobs are ahead of this one in its queue';
-        super(`Timed out after ${Math.round(waitedMs / 1000)}s waiting for the lock ${lockPath}: ${who}. ` +
+        super((slots
+            ? `${waited} one of the ${slots.length} locks queued in ${lockPath}: ${describeSlots(slots, now)}. `
+            : `${waited} the lock ${lockPath}: ${single}. `) +
             'Raise lock-timeout (-1 waits forever) or find out why that job holds it so long.');
         this.lockPath = lockPath;
         this.waitedMs = waitedMs;
         this.holder = holder;
+        this.slots = slots;
         this.name = 'LockTimeoutError';
     }
 }
@@ -28478,8 +33146,9 @@ class LockLostError extends Error {
             ? `it is now held by ${describeHolder(current, Date.now())}`
             : 'the lock file is gone';
         super(`The lock ${lockPath} is no longer held by this job: ${now}. It was broken or removed ` +
-            'while this job ran, so another job may have used the shared clone at the same time; ' +
-            'check the clone and why this job lost its lock (was it stopped for longer than the lease?).');
+            'while this job ran (a job lock is also released by its keeper once the job process ' +
+            'that anchors it has exited), so another job may have used what it guards at the same ' +
+            'time; check it, and why this job lost its lock (was it stopped for longer than the lease?).');
         this.lockPath = lockPath;
         this.current = current;
         this.name = 'LockLostError';
@@ -28493,6 +33162,61 @@ class LockCancelledError extends Error {
         this.name = 'LockCancelledError';
     }
 }
+/**
+ * An earlier step of the same job holds every lock this acquisition could take (issue 13.7):
+ * the job releases them only in its post steps, which run after this step, so waiting would
+ * never end. Thrown at once instead.
+ */
+class LockHeldByOwnJobError extends Error {
+    lockPaths;
+    queueDir;
+    constructor(lockPaths, queueDir) {
+        const what = lockPaths.length === 1
+            ? `the lock ${lockPaths[0]}`
+            : `all ${lockPaths.length} locks queued in ${queueDir} (${lockPaths.join(', ')})`;
+        super(`This job already holds ${what}: an earlier step of the same job took it and releases it ` +
+            'only in its post step, so waiting for it here would never end. A job holds at most one ' +
+            'of these locks per step: for a second checkout of the same repository in one job use ' +
+            '`trees: N` with N ≥ 2, or check the repository out once.');
+        this.lockPaths = lockPaths;
+        this.queueDir = queueDir;
+        this.name = 'LockHeldByOwnJobError';
+    }
+}
+/** A bad option or flag value: names the option, the value, and what is accepted (§7). */
+class LockOptionError extends Error {
+    option;
+    value;
+    accepted;
+    constructor(option, value, accepted) {
+        const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+        super(`${option} ${shown} is not valid: expected ${accepted}.`);
+        this.option = option;
+        this.value = value;
+        this.accepted = accepted;
+        this.name = 'LockOptionError';
+    }
+}
+/**
+ * Releasing failed for a reason other than a lost lock (§2.5, issue 13.8). The keeper has been
+ * stopped regardless, so the lock is recovered by the staleness rules once the job's own
+ * processes have exited.
+ */
+class LockReleaseError extends Error {
+    lockPath;
+    constructor(lockPath, cause) {
+        const code = cause?.code;
+        const reason = cause instanceof Error ? cause.message : String(cause);
+        const space = code === 'ENOSPC' || code === 'EDQUOT' || /ENOSPC|EDQUOT/.test(reason)
+            ? ' Free space on that filesystem; releasing needs none unless it lacks hard links.'
+            : '';
+        super(`Could not release the lock ${lockPath}: ${reason}. Its keeper was stopped, so the lock ` +
+            'is recovered as soon as the processes of the job that holds it have exited (at the ' +
+            `latest when the job ends; waiters on other hosts after its lease).${space}`, { cause });
+        this.lockPath = lockPath;
+        this.name = 'LockReleaseError';
+    }
+}
 class LockPathError extends Error {
     path;
     constructor(path, problem, advice) {
@@ -28502,12 +33226,16 @@ class LockPathError extends Error {
     }
 }
 const PERMISSION_CODES = new Set(['EACCES', 'EPERM', 'EROFS']);
+const SPACE_CODES = new Set(['ENOSPC', 'EDQUOT']);
 /** Turns a filesystem error on a lock file into a LockPathError when the user can fix it. */
 function asPathError(error, path, doing) {
     const code = error?.code;
     if (code && PERMISSION_CODES.has(code)) {
         return new LockPathError(path, `cannot ${doing} (${code}${code === 'EROFS' ? ', read-only filesystem' : ''})`, 'Make this directory writable by the runner user (all runner users that share it), ' +
             'or choose a `root`/`path` on a writable filesystem.');
+    }
+    if (code && SPACE_CODES.has(code)) {
+        return new LockPathError(path, `cannot ${doing} (${code}, ${code === 'EDQUOT' ? 'disk quota exceeded' : 'no space left on the device'})`, 'Free space on that filesystem (nothing was left behind).');
     }
     return error;
 }
@@ -28640,18 +33368,29 @@ function readNoFollow(path) {
         (0,external_node_fs_.closeSync)(fd);
     }
 }
-/** Creates `path` (never through a link) with `content`; `mtimeMs` keeps a restored file's age. */
+/**
+ * Creates `path` (never through a link) with `content`; `mtimeMs` keeps a restored file's age.
+ * A file that could not be written in full (ENOSPC on a full disk, issue 13.8) is removed again:
+ * it was created exclusively a moment ago, so it is ours, and nothing half-written stays behind.
+ */
 function writeNewFile(path, content, mtimeMs) {
     const fd = (0,external_node_fs_.openSync)(path, CREATE_FLAGS, FILE_MODE);
+    let written = false;
     try {
         // The umask may have cleared the read bits other runner users need.
         (0,external_node_fs_.fchmodSync)(fd, FILE_MODE);
-        (0,external_node_fs_.writeSync)(fd, content);
+        const bytes = Buffer.from(content, 'utf8');
+        for (let offset = 0; offset < bytes.length;) {
+            offset += (0,external_node_fs_.writeSync)(fd, bytes, offset, bytes.length - offset);
+        }
         if (mtimeMs !== undefined)
             (0,external_node_fs_.futimesSync)(fd, mtimeMs / 1000, mtimeMs / 1000);
+        written = true;
     }
     finally {
         (0,external_node_fs_.closeSync)(fd);
+        if (!written)
+            removeAfterFailure(path);
     }
 }
 /**
@@ -28694,6 +33433,37 @@ function createDirectly(path, content, mtimeMs) {
         if (errorCode(error) === 'EEXIST')
             return false;
         throw asPathError(error, (0,external_node_path_.dirname)(path), 'create files in it');
+    }
+}
+/**
+ * A second name for an existing file, never replacing anything at `newPath` (link() fails with
+ * EEXIST). Needs no new disk space beyond a directory entry: releasing uses it to take the
+ * guard on a full disk (guard.ts, issue 13.8). link() never follows a link at `existingPath`
+ * on Linux; callers check what they linked.
+ */
+function linkNoReplace(existingPath, newPath) {
+    try {
+        fileOps.link(existingPath, newPath);
+        return 'linked';
+    }
+    catch (error) {
+        const code = errorCode(error);
+        if (code === 'EEXIST')
+            return 'exists';
+        if (code === 'ENOENT')
+            return 'missing';
+        if (linkUnsupported(error))
+            return 'unsupported';
+        throw asPathError(error, (0,external_node_path_.dirname)(newPath), 'create files in it');
+    }
+}
+/** Best effort: the error being thrown already says what went wrong. */
+function removeAfterFailure(path) {
+    try {
+        unlinkQuiet(path);
+    }
+    catch {
+        // The original error is the one to report.
     }
 }
 /** Removes `path` if present; Windows' just-closed-file errors are retried briefly. */
@@ -28822,6 +33592,43 @@ function sweepLeftovers(directory, names) {
 var external_node_child_process_ = __nccwpck_require__(1421);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./src/lock/environment.ts
+/**
+ * The environment of the processes the lock starts (the keeper, identity commands such as ps or
+ * PowerShell): the caller's, without secrets (issue 12.4). A keeper lives for the whole job and
+ * needs none of them: not the action's inputs (the token), the runner's ACTIONS_* credentials,
+ * saved state, tokens, git's credential-carrying config or SSH agent access.
+ *
+ * RUNNER_TRACKING_ID stays: the runner ends every process that carries it when the job ends,
+ * which is what bounds the keeper's life to the job (§2 facts).
+ */
+/** Prefixes of names that are dropped (upper-cased; Windows names are case-insensitive). */
+const SECRET_PREFIXES = ['INPUT_', 'ACTIONS_', 'STATE_', 'GIT_CONFIG_KEY_', 'GIT_CONFIG_VALUE_'];
+/** Whole names that are dropped. */
+const SECRET_NAMES = new Set([
+    'GITHUB_TOKEN',
+    'SHARED_CHECKOUT_TOKEN',
+    'GIT_CONFIG_COUNT',
+    // `git -c` passes its settings (an extraheader, say) to child gits through this one.
+    'GIT_CONFIG_PARAMETERS',
+    'GIT_SSH_COMMAND',
+    'SSH_AUTH_SOCK'
+]);
+/** Pure: true when a variable of this name must not reach a process the lock starts. */
+function isSecretVariable(name) {
+    const upper = name.toUpperCase();
+    return SECRET_NAMES.has(upper) || SECRET_PREFIXES.some(prefix => upper.startsWith(prefix));
+}
+/** Pure: `base` without secret variables, plus `extra`. */
+function withoutSecrets(base, extra = {}) {
+    const env = {};
+    for (const [name, value] of Object.entries(base)) {
+        if (!isSecretVariable(name))
+            env[name] = value;
+    }
+    return { ...env, ...extra };
+}
+
 ;// CONCATENATED MODULE: ./src/lock/os-identity.ts
 /**
  * Process and boot identity on macOS and Windows (§2.3, §2.4), as pure data: which command to
@@ -28834,8 +33641,9 @@ var external_node_os_ = __nccwpck_require__(8161);
  */
 /**
  * Prefix of boot ids derived from the boot time. The OS moves the boot time when the wall
- * clock is stepped (NTP, VM resume), so such ids prove "same boot" when equal but never prove
- * a reboot when they differ (staleness.ts): a mismatch only means "cannot check the owner".
+ * clock is stepped (NTP, VM resume), so such ids prove "same boot" when equal and say nothing
+ * when they differ. No boot id proves a reboot (staleness.ts, issue 13.3: clones share host
+ * name and machine id): a mismatch of any kind only means "cannot check the owner".
  */
 const TIME_BOOT_ID_PREFIX = 'boottime:';
 function isTimeDerivedBootId(bootId) {
@@ -29063,19 +33871,15 @@ function machineIdQueries(platform) {
 
 
 
+
 /** Commands answer in well under a second; a hung one must not hang the waiter. */
 const RUN_TIMEOUT_MS = 15_000;
 /**
- * The environment of an identity command: ours without the action's inputs (the token) and the
- * runner's ACTIONS_* credentials, which ps or PowerShell have no use for.
+ * The environment of an identity command: ours without secrets (environment.ts), which ps or
+ * PowerShell have no use for.
  */
 function commandEnv(base, extra = {}) {
-    const env = {};
-    for (const [name, value] of Object.entries(base)) {
-        if (!/^(INPUT_|ACTIONS_)/i.test(name))
-            env[name] = value;
-    }
-    return { ...env, ...extra };
+    return withoutSecrets(base, extra);
 }
 const systemCalls = {
     run(command) {
@@ -29352,8 +34156,15 @@ const COARSE_MTIME_SLACK_MS = 2000;
  * show an mtime up to 2 s old, which must not make it look abandoned early.
  */
 function localAgeMs(snapshot, now = Date.now()) {
-    const slack = snapshot.mtimeMs % 1000 === 0 ? COARSE_MTIME_SLACK_MS : 0;
-    return Math.max(0, now - snapshot.mtimeMs - slack);
+    return Math.max(0, now - snapshot.mtimeMs - mtimeStepMs(snapshot));
+}
+/**
+ * How far apart the file's possible mtimes may be: COARSE_MTIME_SLACK_MS for a timestamp on a
+ * whole second, else 0. A heartbeat on such a filesystem shows only once per step, so the
+ * lease rule waits this much longer before it calls a lock unchanged (§2.4).
+ */
+function mtimeStepMs(snapshot) {
+    return snapshot.mtimeMs % 1000 === 0 ? COARSE_MTIME_SLACK_MS : 0;
 }
 
 ;// CONCATENATED MODULE: ./src/lock/record.ts
@@ -29471,7 +34282,6 @@ function parseRecord(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/lock/staleness.ts
-
 function ownerState(owner, probe) {
     if (probe.state === 'dead')
         return 'dead';
@@ -29481,7 +34291,6 @@ function ownerState(owner, probe) {
     return probe.startTime === owner.startTime ? 'alive' : 'dead';
 }
 const known = (a, b) => a !== '' && a === b;
-const provesBoot = (bootId) => bootId !== '' && !isTimeDerivedBootId(bootId);
 /** True when the record was written on this machine, in this boot and PID namespace. */
 function ownersCheckable(record, local) {
     return (record.host === local.host &&
@@ -29503,15 +34312,11 @@ function judgeStaleness(input) {
                 : `empty or unreadable, only ${Math.round(ageMs)} ms old: may still be being written`
         };
     }
-    const sameMachine = record.host === local.host && known(record.machineId, local.machineId);
-    // Only real boot ids (Linux boot_id, macOS boot session uuid) prove a reboot: a boot time
-    // moves when the clock is stepped, so a differing one only disables the owner check below.
-    if (sameMachine &&
-        provesBoot(record.bootId) &&
-        provesBoot(local.bootId) &&
-        record.bootId !== local.bootId) {
-        return { stale: true, rule: 'rebooted', reason: 'this host rebooted since it was taken' };
-    }
+    // A different boot id never breaks a lock by itself (issue 13.3): cloned VMs and containers
+    // that share a network root have the same host name and machine id but each its own boot
+    // id, so "this host rebooted" cannot be told from "another machine with the same name". It
+    // only makes the owners uncheckable from here, and the lease decides below: after a real
+    // reboot the lock is recovered once nobody has moved its heartbeat for the lease.
     if (ownersCheckable(record, local) && record.owners.length > 0) {
         const states = record.owners.map(owner => ownerState(owner, input.probe(owner.pid)));
         const pids = record.owners.map(owner => owner.pid).join(', ');
@@ -29522,15 +34327,20 @@ function judgeStaleness(input) {
             return { stale: true, rule: 'owners', reason: `every owner (pid ${pids}) has exited` };
         }
     }
-    // Another host, another container, or an owner we cannot check: only the heartbeat tells.
-    const leaseMs = Math.max(input.ownLeaseMs, record.leaseMs);
+    // Another host, another boot or container, or an owner we cannot check: only the heartbeat
+    // tells, seen unchanged on this waiter's own monotonic clock.
+    const leaseMs = Math.max(input.ownLeaseMs, record.leaseMs) + (observation.mtimeStepMs ?? 0);
     const stale = observation.unchangedForMs >= leaseMs;
+    const otherBoot = record.host === local.host &&
+        known(record.machineId, local.machineId) &&
+        record.bootId !== local.bootId;
+    const why = otherBoot ? ' (same host name and machine id, another boot id)' : '';
     return {
         stale,
         rule: 'lease',
         reason: stale
-            ? `no heartbeat seen for ${Math.round(observation.unchangedForMs)} ms (lease ${leaseMs} ms)`
-            : `owner not checkable from here; heartbeat lease ${leaseMs} ms not expired`
+            ? `no heartbeat seen for ${Math.round(observation.unchangedForMs)} ms (lease ${leaseMs} ms)${why}`
+            : `owner not checkable from here${why}; heartbeat lease ${leaseMs} ms not expired`
     };
 }
 
@@ -29541,16 +34351,17 @@ function judgeStaleness(input) {
 
 const DEFAULT_LEASE_MS = 30_000;
 const DEFAULT_ABANDONED_AFTER_MS = 5_000;
-function createContext(timings = {}) {
-    const leaseMs = timings.leaseMs ?? DEFAULT_LEASE_MS;
+function createContext(options = {}) {
+    const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     return {
         leaseMs,
-        heartbeatMs: timings.heartbeatMs ?? Math.max(1, Math.floor(leaseMs / 6)),
-        abandonedAfterMs: timings.abandonedAfterMs ?? DEFAULT_ABANDONED_AFTER_MS,
-        local: localFacts(),
+        heartbeatMs: options.heartbeatMs ?? Math.max(1, Math.floor(leaseMs / 6)),
+        abandonedAfterMs: options.abandonedAfterMs ?? DEFAULT_ABANDONED_AFTER_MS,
+        local: options.local ?? localFacts(),
         // Reuses macOS/Windows start times briefly: waiters ask about the same PIDs every poll.
         probe: createProber(),
-        tracker: new UnchangedTracker()
+        tracker: new UnchangedTracker(),
+        hooks: options.hooks ?? {}
     };
 }
 function ownerOf(pid, role) {
@@ -29583,7 +34394,8 @@ function judgeFile(context, id, snapshot) {
         probe: context.probe,
         observation: {
             unchangedForMs: context.tracker.observe(id, snapshot),
-            localAgeMs: localAgeMs(snapshot)
+            localAgeMs: localAgeMs(snapshot),
+            mtimeStepMs: mtimeStepMs(snapshot)
         },
         ownLeaseMs: context.leaseMs,
         abandonedAfterMs: context.abandonedAfterMs
@@ -29591,15 +34403,51 @@ function judgeFile(context, id, snapshot) {
     return { record, verdict };
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: external "node:timers/promises"
+var promises_ = __nccwpck_require__(8500);
 ;// CONCATENATED MODULE: ./src/lock/guard.ts
 /**
- * The reaper guard `<clone>.lock.guard` (§2.4, §2.5). Every removal of the lock happens while
- * holding it, after re-reading the lock under it. Creation never replaces an existing file, so
+ * The reaper guard `${lock}.guard` (§2.4, §2.5). Every removal of a lock happens while holding
+ * its guard, after re-reading the lock under it. Creation never replaces an existing file, so
  * what was read under the guard stays at the path until the guard holder removes it: two
  * breakers never remove a fresh lock, and a release never removes another job's lock.
+ *
+ * Two kinds of guard:
+ * - a breaker's own: a new record file naming this process (needs a little disk space, as
+ *   taking a lock does anyway);
+ * - a release's: a hard link to the very lock being released (issue 13.8). Taking it needs no
+ *   new disk space, so a full disk cannot keep a job from releasing. Its content is the lock's
+ *   record, so others judge it by the lock's owners (alive while the job is) and by its lease,
+ *   which the keeper's heartbeat moves (one inode, two names). Where hard links are unsupported,
+ *   or the lock's owners are gone, a release takes its own guard like a breaker.
+ *
+ * A guard is not heartbeated, so a holder that pauses longer than the lease may find it broken
+ * by a waiter on another host (issue 13.9). Two defences, in order:
+ * 1. Freshness. Nobody can break a guard before it is `leaseMs` old on their own clock (they
+ *    must see it unchanged that long, and it did not exist before we created it), nor while
+ *    its owners are alive on this host. Right before removing anything the holder checks that
+ *    less than half the guard's lease has passed since it started creating it, and that its
+ *    owners live; otherwise it gives up this attempt and judges afresh.
+ * 2. Removal by rename-and-recheck, never a bare unlink: the lock is renamed to a private name
+ *    and removed only if the private copy is exactly what was judged (same inode, mtime, size
+ *    and content for a break; our token for a release). Anything else is linked back where it
+ *    was, never over a file created there since.
+ * The residual window is the one POSIX leaves without an atomic compare-and-unlink (Linux's
+ * renameat2 is not reachable from Node): all of these must happen, in this order —
+ *   a. the guard holder is frozen for at least half the lease exactly between check 1 and its
+ *      rename(2) (two consecutive statements);
+ *   b. meanwhile its guard is broken — by a waiter that cannot check the holder's PID (another
+ *      host, container or boot) after seeing the guard unchanged for the lease, or, for a
+ *      release's link guard only, on this host once every owner of the released lock has
+ *      exited — and that waiter removes the judged lock, and a new holder creates another;
+ *   c. the frozen holder resumes, renames the new lock aside, sees it is not its target, and a
+ *      fourth process creates a lock at the path in the microseconds between that rename and
+ *      the link that puts the new lock back.
+ * Only then is a newer lock displaced: its holder's keeper stops heartbeating, its release
+ * reports the lock lost (LockLostError), and until then two jobs may use the slot at once.
  */
+
+
 
 
 
@@ -29607,75 +34455,167 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 
 
 const MAX_BACKOFF_MS = 20;
-async function acquireGuard(files, context) {
-    const token = randomHex(16);
-    const content = encodeRecord(buildRecord(context, 'guard', token, [ownerOf(process.pid, 'process')]));
-    for (let backoffMs = 1;; backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS)) {
-        if (createExclusive(files.guardPath, content))
-            return token;
-        const outcome = readNoFollow(files.guardPath);
-        if (outcome.kind === 'not-a-file')
-            throw notAFileError(files.guardPath, outcome.what);
-        if (outcome.kind === 'missing')
-            continue;
-        const seen = outcome.snapshot;
-        // A guard is held for milliseconds; one left behind by a killed process is broken by the
-        // same proof rules as the lock, and removed by rename-and-recheck so two breakers of the
-        // same dead guard never remove a live one.
-        if (judgeFile(context, files.guardPath, seen).verdict.stale) {
-            reapIfUnchanged(files.guardPath, now => now.kind === 'file' && sameSnapshot(now.snapshot, seen));
-            continue;
-        }
-        await (0,promises_namespaceObject.setTimeout)(backoffMs);
-    }
-}
-function releaseGuard(files, token) {
+/** Someone else holds the guard: remove it when it is stale (by rename-and-recheck), else wait. */
+async function waitOrBreak(files, context, backoffMs) {
     const outcome = readNoFollow(files.guardPath);
-    if (outcome.kind === 'file' && parseRecord(outcome.snapshot.content)?.token === token) {
-        unlinkQuiet(files.guardPath);
+    if (outcome.kind === 'not-a-file')
+        throw notAFileError(files.guardPath, outcome.what);
+    if (outcome.kind === 'missing')
+        return;
+    const seen = outcome.snapshot;
+    // A guard is held for milliseconds; one left behind by a killed process is broken by the
+    // same proof rules as the lock, so two breakers of the same dead guard never remove a live one.
+    if (judgeFile(context, files.guardPath, seen).verdict.stale) {
+        reapIfUnchanged(files.guardPath, now => now.kind === 'file' && sameSnapshot(now.snapshot, seen));
+        context.tracker.forget(files.guardPath);
+        return;
+    }
+    await (0,promises_.setTimeout)(backoffMs);
+}
+const nextBackoff = (ms) => Math.min(ms * 2, MAX_BACKOFF_MS);
+/** A breaker's guard: a new record file naming this process. */
+async function acquireOwnGuard(files, context) {
+    const token = randomHex(16);
+    const record = buildRecord(context, 'guard', token, [ownerOf(process.pid, 'process')]);
+    const content = encodeRecord(record);
+    for (let backoffMs = 1;; backoffMs = nextBackoff(backoffMs)) {
+        const takenAtMs = external_node_perf_hooks_.performance.now();
+        if (createExclusive(files.guardPath, content))
+            return { token, takenAtMs, record };
+        await waitOrBreak(files, context, backoffMs);
     }
 }
-async function withGuard(files, context, work) {
-    const token = await acquireGuard(files, context);
-    try {
-        return await work();
-    }
-    finally {
-        releaseGuard(files, token);
+/**
+ * A release's guard: a second name for the lock (no new disk space). 'gone' when the lock
+ * vanished first; 'unsupported' where hard links are.
+ */
+async function acquireLinkGuard(files, context) {
+    for (let backoffMs = 1;; backoffMs = nextBackoff(backoffMs)) {
+        const takenAtMs = external_node_perf_hooks_.performance.now();
+        const linked = linkNoReplace(files.lockPath, files.guardPath);
+        if (linked === 'missing')
+            return 'gone';
+        if (linked === 'unsupported')
+            return linked;
+        if (linked === 'linked') {
+            const outcome = readNoFollow(files.guardPath);
+            const record = outcome.kind === 'file' ? parseRecord(outcome.snapshot.content) : undefined;
+            if (outcome.kind === 'file' && record) {
+                return { token: record.token, linkedIno: outcome.snapshot.ino, takenAtMs, record };
+            }
+            // We created this name a moment ago, so it is ours to remove: a link planted at the lock
+            // path (link(2) links the link itself) or a lock that is not a record (not ours either).
+            unlinkQuiet(files.guardPath);
+            if (outcome.kind === 'not-a-file')
+                throw notAFileError(files.lockPath, outcome.what);
+            return 'gone';
+        }
+        await waitOrBreak(files, context, backoffMs);
     }
 }
-/** Removes the lock only if it still carries `token` (release by owner, §2.5). */
-function removeLockIfToken(files, context, token) {
-    return withGuard(files, context, () => {
-        const outcome = readNoFollow(files.lockPath);
-        if (outcome.kind === 'missing')
-            return { status: 'gone' };
-        if (outcome.kind === 'not-a-file')
-            throw notAFileError(files.lockPath, outcome.what);
-        const record = parseRecord(outcome.snapshot.content);
-        if (record?.token !== token)
-            return { status: 'other', current: record };
-        unlinkQuiet(files.lockPath);
-        return { status: 'removed', record };
+/**
+ * Freshness (defence 1 above): less than half the guard's lease since it was created, and its
+ * owners alive as this host sees them (a link guard's owners are the released lock's).
+ */
+function isFresh(guard, context) {
+    if (external_node_perf_hooks_.performance.now() - guard.takenAtMs >= guard.record.leaseMs / 2)
+        return false;
+    const verdict = judgeStaleness({
+        record: guard.record,
+        local: context.local,
+        probe: context.probe,
+        observation: { unchangedForMs: 0, localAgeMs: 0 },
+        ownLeaseMs: context.leaseMs,
+        abandonedAfterMs: context.abandonedAfterMs
     });
+    return !verdict.stale;
+}
+/** Releases the guard by rename-and-recheck: a newer guard taken after ours was broken stays. */
+function releaseGuard(files, guard) {
+    reapIfUnchanged(files.guardPath, outcome => {
+        if (outcome.kind !== 'file')
+            return false;
+        if (guard.linkedIno !== undefined && outcome.snapshot.ino !== guard.linkedIno)
+            return false;
+        return parseRecord(outcome.snapshot.content)?.token === guard.token;
+    });
+}
+/**
+ * Under the guard: re-reads the lock, checks freshness, then removes the lock only if the file
+ * renamed aside is still `isTarget` (defence 2). Test hooks pause at the two points of 13.9.
+ */
+async function removeUnderGuard(files, context, guard, what, isTarget) {
+    const current = readNoFollow(files.lockPath);
+    if (current.kind === 'missing')
+        return 'gone';
+    if (current.kind === 'not-a-file')
+        throw notAFileError(files.lockPath, current.what);
+    if (!isTarget(current))
+        return 'changed';
+    await context.hooks.afterGuardCheck?.(what);
+    if (!isFresh(guard, context))
+        return 'changed';
+    await context.hooks.beforeRemove?.(what);
+    const reaped = reapIfUnchanged(files.lockPath, isTarget);
+    if (reaped === 'removed')
+        return 'removed';
+    return reaped === 'gone' ? 'gone' : 'changed';
+}
+/**
+ * Removes the lock only if it still carries `token` (release by owner, §2.5), under a link
+ * guard where possible so that no new disk space is needed (issue 13.8).
+ */
+async function removeLockIfToken(files, context, token) {
+    const carriesToken = (outcome) => outcome.kind === 'file' && parseRecord(outcome.snapshot.content)?.token === token;
+    for (;;) {
+        const seen = readNoFollow(files.lockPath);
+        if (seen.kind === 'missing')
+            return { status: 'gone' };
+        if (seen.kind === 'not-a-file')
+            throw notAFileError(files.lockPath, seen.what);
+        const record = parseRecord(seen.snapshot.content);
+        // Reading touches nothing: a lock that is not ours needs no guard to be left alone.
+        if (!record || record.token !== token)
+            return { status: 'other', current: record };
+        const guard = await acquireReleaseGuard(files, context, seen.snapshot);
+        if (guard === 'gone')
+            continue;
+        try {
+            const removal = await removeUnderGuard(files, context, guard, 'release', carriesToken);
+            if (removal === 'removed')
+                return { status: 'removed', record };
+            // Changed under us, or the guard went stale while we paused: look again from the start.
+        }
+        finally {
+            releaseGuard(files, guard);
+        }
+    }
+}
+/** A link guard while the lock's owners live; our own guard where links or owners are missing. */
+async function acquireReleaseGuard(files, context, seen) {
+    // A link guard is judged by the lock's owners: with all of them gone it could be broken at
+    // once, so then (a lock released for a job that is over) this process's own guard is used.
+    if (!judgeFile(context, files.lockPath, seen).verdict.stale) {
+        const guard = await acquireLinkGuard(files, context);
+        if (guard !== 'unsupported')
+            return guard;
+    }
+    return acquireOwnGuard(files, context);
 }
 /**
  * Removes a lock judged stale only if, under the guard, it is still exactly the file that was
  * judged (same inode, mtime, size and content): a heartbeat that moved, or a fresh lock taken
  * in between, leaves it in place (§2.4).
  */
-function breakLockIfUnchanged(files, context, judged) {
-    return withGuard(files, context, () => {
-        const outcome = readNoFollow(files.lockPath);
-        if (outcome.kind === 'missing')
-            return 'gone';
-        if (outcome.kind === 'not-a-file')
-            throw notAFileError(files.lockPath, outcome.what);
-        if (!sameSnapshot(outcome.snapshot, judged))
-            return 'changed';
-        unlinkQuiet(files.lockPath);
-        return 'removed';
-    });
+async function breakLockIfUnchanged(files, context, judged) {
+    const isJudged = (outcome) => outcome.kind === 'file' && sameSnapshot(outcome.snapshot, judged);
+    const guard = await acquireOwnGuard(files, context);
+    try {
+        return await removeUnderGuard(files, context, guard, 'break', isJudged);
+    }
+    finally {
+        releaseGuard(files, guard);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/lock/heartbeat.ts
@@ -29708,28 +34648,396 @@ function stopHeartbeat(lockPath, token) {
     running.delete(key);
 }
 
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./src/lock/paths.ts
-/** Where the lock's files live, beside the clone (§2, DESIGN "The lock"). */
+/**
+ * Where the lock's files live (§2 "Paths", DESIGN "The lock"). A lock is one file (a "slot");
+ * its reaper guard is `${slot}.guard` beside it. Waiters queue in a directory: `${lock}.queue/`
+ * for a single lock, or the queue a pool of slots shares (one FIFO, N slot locks).
+ */
 
 /** `${clonePath}.lock` — appended, never a suffix replacement (`repo.v2` → `repo.v2.lock`). */
 function lockPathFor(clonePath) {
     return `${clonePath.replace(/[\\/]+$/, '')}.lock`;
 }
-function paths_lockFilesFor(lockPath) {
+function slotFilesFor(lockPath) {
+    return { lockPath, guardPath: `${lockPath}.guard`, directory: (0,external_node_path_.dirname)(lockPath) };
+}
+function lockFilesFor(lockPath) {
+    return { ...slotFilesFor(lockPath), queueDir: `${lockPath}.queue` };
+}
+
+;// CONCATENATED MODULE: ./src/lock/keeper.ts
+/**
+ * The keeper: a detached process that co-owns a job lock (DESIGN "The lock"). It lives as long
+ * as the job (the runner kills it at job end through RUNNER_TRACKING_ID, which it inherits),
+ * heartbeats the lock for waiters that cannot check PIDs, and releases the lock itself when the
+ * job anchor dies.
+ *
+ * Start-up overlaps the wait and the caller's work (issue 12.6): acquireLock spawns the keeper
+ * once it is queued and writes its PID and start time into the lock record straight away; it
+ * never waits for the keeper to start. Which lock the keeper keeps (a slot of a pool is known
+ * only once taken) reaches it over an inherited socket (fd 3): one line `{"lockPath": …}`
+ * written after the lock exists. The socket buffers it, so a keeper that starts after its lock
+ * exists, or after its acquirer has exited, still reads it; it then checks its token in that
+ * lock and answers `holding`, which resolves `keeperReady`. End of stream without a line means
+ * the acquisition was given up. A keeper that never starts leaves a lock whose owners are the
+ * job anchor and a dead keeper: it is recovered once the job's anchor exits (§2.4).
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+const ENV_FLAG = 'SHARED_CHECKOUT_LOCK_KEEPER';
+const ENV_CONFIG = 'SHARED_CHECKOUT_LOCK_KEEPER_CONFIG';
+/** How often a keeper whose lock is not yet taken checks that its job and acquirer live. */
+const WAIT_FOR_LOCK_POLL_MS = 500;
+/**
+ * How often a keeper holding the lock checks its job anchor. A crashed worker gets no orphan
+ * cleanup, so this bounds how long the next job waits for a killed one (issue 3: < 2 s). Cheap:
+ * a /proc read (a kill(pid, 0) and a cached start time on macOS/Windows).
+ */
+const ANCHOR_CHECK_MS = 250;
+/** From the moment the keeper is told its lock until it must have answered. */
+const READY_TIMEOUT_MS = 30_000;
+/** The inherited socket between acquirer and keeper. */
+const CHANNEL_FD = 3;
+const HOLDING = 'holding';
+function isKeeperInvocation(env = process.env) {
+    return env[ENV_FLAG] === '1';
+}
+/** Pure: the keeper's environment — the caller's without secrets (issue 12.4), plus its config. */
+function keeperEnvironment(base, config) {
+    return withoutSecrets(base, { [ENV_FLAG]: '1', [ENV_CONFIG]: JSON.stringify(config) });
+}
+/** Gone for sure: no such process, or its PID now belongs to another one. Unknown is alive. */
+function isGone(ref, probeOf = probeProcess) {
+    const probe = probeOf(ref.pid);
+    if (probe.state === 'dead')
+        return true;
+    return probe.state === 'running' && ref.startTime !== '' && probe.startTime !== ref.startTime;
+}
+/** Signals `ref` only if it is still the very process we started (never a reused PID). */
+function stopProcess(ref) {
+    if (!ref.startTime || startTimeOf(ref.pid) !== ref.startTime)
+        return false;
+    try {
+        process.kill(ref.pid, 'SIGTERM');
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+function keeperError(entry, problem) {
+    return new Error(`The lock keeper (${process.execPath} ${entry}) is not running: ${problem.message}. ` +
+        'The keeper entry must call runKeeper() when isKeeperInvocation(process.env).');
+}
+function startKeeper(options) {
+    const entry = (0,external_node_path_.resolve)(options.entry);
+    const child = (0,external_node_child_process_.spawn)(process.execPath, [...options.execArgv, entry], {
+        detached: true,
+        stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+        env: keeperEnvironment(process.env, options.config)
+    });
+    if (child.pid === undefined)
+        throw new Error(`Could not start the lock keeper (${entry}).`);
+    const ref = { pid: child.pid, startTime: startTimeOf(child.pid) };
+    const channel = child.stdio[CHANNEL_FD];
+    let failure;
+    let settled = false;
+    let timer;
+    let finish = () => undefined;
+    const ready = new Promise((resolveReady, reject) => {
+        finish = problem => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            channel.removeAllListeners('data');
+            channel.destroy();
+            child.removeAllListeners();
+            // From now on the keeper lives on its own: it must not keep the acquirer alive.
+            child.unref();
+            if (!problem)
+                return resolveReady();
+            failure = keeperError(entry, problem);
+            reject(failure);
+        };
+        let received = '';
+        channel.setEncoding('utf8');
+        channel.on('data', (chunk) => {
+            received += chunk;
+            if (received.split('\n').includes(HOLDING))
+                finish();
+        });
+        channel.on('error', () => undefined);
+        child.on('error', error => finish(error));
+        child.on('exit', (code, signal) => finish(new Error(`it exited (${signal ?? `code ${code}`}) before it held the lock`)));
+    });
+    // Callers that never await it (or give up first) must not see an unhandled rejection.
+    ready.catch(() => undefined);
     return {
-        lockPath,
-        guardPath: `${lockPath}.guard`,
-        queueDir: `${lockPath}.queue`,
-        directory: (0,external_node_path_.dirname)(lockPath)
+        ...ref,
+        ready,
+        failure: () => failure,
+        hold(lockPath) {
+            // The first write of a socket goes out at once (libuv tries it synchronously), so the
+            // line is in the keeper's receive buffer even if this process exits right after.
+            channel.write(`${JSON.stringify({ lockPath })}\n`);
+            timer = setTimeout(() => finish(new Error(`it did not report within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+        },
+        abandon() {
+            finish(new Error('the acquisition was given up'));
+            stopProcess(ref);
+        }
     };
+}
+function readConfig(env) {
+    const text = env[ENV_CONFIG];
+    if (!text)
+        throw new Error(`${ENV_CONFIG} is not set: not started as a lock keeper`);
+    return JSON.parse(text);
+}
+function openChannel() {
+    try {
+        const channel = new external_node_net_.Socket({ fd: CHANNEL_FD, readable: true, writable: true });
+        channel.on('error', () => undefined);
+        return channel;
+    }
+    catch {
+        return undefined; // started by hand, without the socket: nothing tells it its lock
+    }
+}
+/**
+ * Waits for the acquirer's line naming the lock. Undefined when the acquisition was given up
+ * (end of stream), or the acquirer or the job anchor died first.
+ */
+function receiveLockPath(channel, config, context) {
+    return new Promise(resolveLine => {
+        let received = '';
+        const done = (lockPath) => {
+            clearInterval(check);
+            channel.removeAllListeners('data').removeAllListeners('end').removeAllListeners('close');
+            resolveLine(lockPath);
+        };
+        const check = setInterval(() => {
+            const gone = isGone(config.acquirer, context.probe);
+            if (gone || (config.anchor && isGone(config.anchor, context.probe)))
+                done(undefined);
+        }, Math.min(WAIT_FOR_LOCK_POLL_MS, context.heartbeatMs));
+        channel.setEncoding('utf8');
+        channel.on('data', (chunk) => {
+            received += chunk;
+            const newline = received.indexOf('\n');
+            if (newline < 0)
+                return;
+            try {
+                const { lockPath } = JSON.parse(received.slice(0, newline));
+                done(typeof lockPath === 'string' ? lockPath : undefined);
+            }
+            catch {
+                done(undefined);
+            }
+        });
+        channel.on('end', () => done(undefined));
+        channel.on('close', () => done(undefined));
+    });
+}
+function tokenCheck(token) {
+    return content => parseRecord(content)?.token === token;
+}
+/** The keeper's whole life. Resolves when it should exit. */
+async function runKeeper(env = process.env) {
+    const config = readConfig(env);
+    const context = createContext(config);
+    const isOurs = tokenCheck(config.token);
+    // SIGTERM (job end, or post after releasing) ends it without releasing; the cancellation
+    // SIGINT is for the step, not for the job's lock.
+    process.on('SIGTERM', () => process.exit(0));
+    process.on('SIGINT', () => undefined);
+    process.on('SIGHUP', () => undefined);
+    const channel = openChannel();
+    if (!channel)
+        return;
+    const lockPath = await receiveLockPath(channel, config, context);
+    // The lock must carry our token: it may already have been released (or lost) meanwhile.
+    if (!lockPath || touchIfToken(lockPath, isOurs) !== 'touched') {
+        channel.destroy();
+        return;
+    }
+    channel.end(`${HOLDING}\n`);
+    const files = slotFilesFor(lockPath);
+    const checkEveryMs = config.anchor
+        ? Math.min(ANCHOR_CHECK_MS, context.heartbeatMs)
+        : context.heartbeatMs;
+    let nextHeartbeatAt = external_node_perf_hooks_.performance.now() + context.heartbeatMs;
+    for (;;) {
+        if (config.anchor && isGone(config.anchor, context.probe)) {
+            // The job is over without its post step having released: release for it (§2.4).
+            await removeLockIfToken(files, context, config.token);
+            return;
+        }
+        const now = external_node_perf_hooks_.performance.now();
+        if (now >= nextHeartbeatAt) {
+            if (touchIfToken(files.lockPath, isOurs) !== 'touched')
+                return;
+            nextHeartbeatAt = now + context.heartbeatMs;
+        }
+        await (0,promises_.setTimeout)(Math.min(checkEveryMs, nextHeartbeatAt - now));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/lock/options.ts
+/**
+ * Number rules of the lock's options (§7, issue 13.10): every value is checked before anything
+ * on disk changes, so a bad one fails at once with a clear error instead of, say, a NaN
+ * deadline that never expires while the waiter spins on a 1 ms timer.
+ */
+
+/** What a timeout may be, in the words of the CLI's `--timeout` and the action's `lock-timeout`. */
+const TIMEOUT_ACCEPTED = '-1 (wait forever), 0 (try once) or a number of seconds with at most 3 decimals, e.g. 600 or 2.5';
+const TIMEOUT_TEXT = /^(?:-1|\d+(?:\.\d{1,3})?)$/;
+/**
+ * Parses a timeout written as text (CLI flag, action input): -1, 0, or seconds with up to 3
+ * decimals. Throws LockOptionError naming `option` and the value otherwise.
+ */
+function parseTimeoutSeconds(text, option = 'timeout') {
+    const trimmed = text.trim();
+    const seconds = TIMEOUT_TEXT.test(trimmed) ? Number(trimmed) : NaN;
+    if (!Number.isFinite(seconds))
+        throw new LockOptionError(option, text, TIMEOUT_ACCEPTED);
+    return seconds;
+}
+/** -1, or a finite number of seconds ≥ 0 (fractions allowed: callers in code are not text). */
+function isValidTimeout(seconds) {
+    return seconds === -1 || (Number.isFinite(seconds) && seconds >= 0);
+}
+const POSITIVE_MS = 'a positive, finite number of milliseconds';
+function checkPositive(name, value) {
+    if (value === undefined)
+        return;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+        throw new LockOptionError(name, value, POSITIVE_MS);
+    }
+}
+/** Throws LockOptionError for the first bad timing; `defaultLeaseMs` is the lease when unset. */
+function validateTimings(options, defaultLeaseMs) {
+    const { timeoutSeconds } = options;
+    if (timeoutSeconds !== undefined &&
+        (typeof timeoutSeconds !== 'number' || !isValidTimeout(timeoutSeconds))) {
+        throw new LockOptionError('timeoutSeconds', timeoutSeconds, TIMEOUT_ACCEPTED);
+    }
+    checkPositive('leaseMs', options.leaseMs);
+    checkPositive('heartbeatMs', options.heartbeatMs);
+    checkPositive('pollMs', options.pollMs);
+    checkPositive('reportEveryMs', options.reportEveryMs);
+    checkPositive('abandonedAfterMs', options.abandonedAfterMs);
+    // A heartbeat no more often than the lease would let waiters on other hosts break a live lock.
+    const leaseMs = options.leaseMs ?? defaultLeaseMs;
+    if (options.heartbeatMs !== undefined && options.heartbeatMs >= leaseMs) {
+        throw new LockOptionError('heartbeatMs', options.heartbeatMs, `less than the lease (${leaseMs} ms), e.g. a sixth of it`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/lock/pool.ts
+/**
+ * What one acquisition waits for: a pool of slot locks behind one FIFO queue (§2.7 across the
+ * pool), or a single lock, which is a pool of one with the v1 file names (`${lock}.queue/`).
+ * Pure decisions about a pool's slots live here too.
+ */
+
+
+
+const SLOTS_ACCEPTED = 'a non-empty list of distinct lock file paths, none of them the queue';
+function checkedSlots(slots, queueDir) {
+    if (!Array.isArray(slots) || slots.length === 0) {
+        throw new LockOptionError('pool.slots()', slots, SLOTS_ACCEPTED);
+    }
+    const resolved = slots.map(slot => {
+        if (typeof slot !== 'string' || slot === '') {
+            throw new LockOptionError('pool.slots()', slots, SLOTS_ACCEPTED);
+        }
+        return (0,external_node_path_.resolve)(slot);
+    });
+    if (new Set(resolved).size !== resolved.length || resolved.includes(queueDir)) {
+        throw new LockOptionError('pool.slots()', slots, SLOTS_ACCEPTED);
+    }
+    return resolved;
+}
+function targetOf(options) {
+    const { lockPath, pool } = options;
+    if ((lockPath === undefined) === (pool === undefined)) {
+        throw new LockOptionError('lockPath/pool', `${lockPath === undefined ? 'neither' : 'both'} given`, 'exactly one of them');
+    }
+    if (pool) {
+        if (typeof pool.queueDir !== 'string' || pool.queueDir === '') {
+            throw new LockOptionError('pool.queueDir', pool.queueDir, 'a directory path');
+        }
+        if (typeof pool.slots !== 'function') {
+            throw new LockOptionError('pool.slots', pool.slots, 'a function returning the slot paths');
+        }
+        const queueDir = (0,external_node_path_.resolve)(pool.queueDir);
+        return {
+            queueDir,
+            slots: () => checkedSlots(pool.slots(), queueDir),
+            single: false,
+            name: queueDir
+        };
+    }
+    if (typeof lockPath !== 'string' || lockPath === '') {
+        throw new LockOptionError('lockPath', lockPath, 'a lock file path');
+    }
+    const files = lockFilesFor((0,external_node_path_.resolve)(lockPath));
+    return {
+        queueDir: files.queueDir,
+        slots: () => [files.lockPath],
+        single: true,
+        name: files.lockPath
+    };
+}
+/**
+ * True when `record` was written on this machine, in this boot and PID namespace, by a job
+ * whose anchor is `anchor` (same PID and start time): an earlier step of this very job.
+ */
+function heldByOwnJob(record, anchor, local) {
+    if (!record || !anchor || anchor.startTime === '')
+        return false;
+    const here = record.host === local.host &&
+        record.machineId === local.machineId &&
+        record.bootId === local.bootId &&
+        record.pidNamespace === local.pidNamespace;
+    return (here &&
+        record.owners.some(owner => owner.role === 'job-anchor' &&
+            owner.pid === anchor.pid &&
+            owner.startTime === anchor.startTime));
+}
+/**
+ * Issue 13.7: every slot is held by this job itself, so it would wait for its own post step.
+ * Never true without a job anchor (holdFor 'process', or an anchor PID ≤ 1).
+ */
+function allHeldByOwnJob(slots, anchor, local) {
+    return (anchor !== undefined &&
+        slots.length > 0 &&
+        slots.every(slot => slot.held && heldByOwnJob(slot.holder, anchor, local)));
 }
 
 ;// CONCATENATED MODULE: ./src/lock/queue.ts
 /**
- * The FIFO of waiters `<clone>.lock.queue/<ticket>` (§2.7). A ticket is a zero-padded integer,
- * one more than the largest present, created with the same exclusive create as the lock. Only
- * the head may create the lock; exclusion itself rests on the lock file alone. Entries of
- * waiters that died are removed by the waiters behind them, with the same proof rules.
+ * The FIFO of waiters `<queue>/<ticket>` (§2.7): `${lock}.queue/` of a single lock, or the one
+ * queue a pool of slots shares. A ticket is a zero-padded integer, one more than the largest
+ * present, created with the same exclusive create as the lock. Only the head may create a lock
+ * (take a slot); exclusion itself rests on the lock files alone. Entries of waiters that died
+ * are removed by the waiters behind them, with the same proof rules.
  */
 
 
@@ -29743,27 +35051,31 @@ const TICKET = /^\d{12}$/;
 function ticketName(number) {
     return String(number).padStart(TICKET_DIGITS, '0');
 }
-/** Creates the queue directory (refusing a planted link) with the lock directory's permissions. */
-function ensureQueueDir(files) {
+/**
+ * Creates the queue directory (refusing a planted link) with its parent directory's
+ * permissions: whoever may create the locks there may queue for them.
+ */
+function ensureQueueDir(queueDir) {
+    const parent = (0,external_node_path_.dirname)(queueDir);
     try {
-        (0,external_node_fs_.mkdirSync)(files.queueDir);
-        // Whoever may create the lock may queue for it: copy the lock directory's mode bits.
-        (0,external_node_fs_.chmodSync)(files.queueDir, (0,external_node_fs_.statSync)(files.directory).mode & 0o7777);
+        (0,external_node_fs_.mkdirSync)(parent, { recursive: true });
+        (0,external_node_fs_.mkdirSync)(queueDir);
+        (0,external_node_fs_.chmodSync)(queueDir, (0,external_node_fs_.statSync)(parent).mode & 0o7777);
     }
     catch (error) {
         const code = error.code;
         if (code !== 'EEXIST')
-            throw asPathError(error, files.directory, 'create the lock queue in it');
+            throw asPathError(error, parent, 'create the lock queue in it');
     }
-    const stats = (0,external_node_fs_.lstatSync)(files.queueDir);
+    const stats = (0,external_node_fs_.lstatSync)(queueDir);
     if (!stats.isDirectory()) {
-        throw notAFileError(files.queueDir, stats.isSymbolicLink() ? 'symbolic link' : 'file');
+        throw notAFileError(queueDir, stats.isSymbolicLink() ? 'symbolic link' : 'file');
     }
 }
-function listQueue(files) {
+function listQueue(queueDir) {
     const tickets = [];
     let largest = 0;
-    for (const entry of (0,external_node_fs_.readdirSync)(files.queueDir, { withFileTypes: true })) {
+    for (const entry of (0,external_node_fs_.readdirSync)(queueDir, { withFileTypes: true })) {
         if (!TICKET.test(entry.name))
             continue;
         largest = Math.max(largest, Number(entry.name));
@@ -29774,33 +35086,26 @@ function listQueue(files) {
     tickets.sort();
     return { tickets, largest };
 }
-/** True while some queue entry carries `token` (its waiter has not yet taken the lock). */
-function queueHasToken(files, token) {
-    return listQueue(files).tickets.some(ticket => {
-        const outcome = readNoFollow((0,external_node_path_.join)(files.queueDir, ticket));
-        return outcome.kind === 'file' && parseRecord(outcome.snapshot.content)?.token === token;
-    });
-}
 class QueueEntry {
-    files;
+    queueDir;
     content;
     token;
     ticket;
-    constructor(files, content, token, ticket) {
-        this.files = files;
+    constructor(queueDir, content, token, ticket) {
+        this.queueDir = queueDir;
         this.content = content;
         this.token = token;
         this.ticket = ticket;
     }
     /** Takes the next ticket. */
-    static enqueue(files, content, token) {
-        let number = listQueue(files).largest + 1;
-        while (!createExclusive((0,external_node_path_.join)(files.queueDir, ticketName(number)), content))
+    static enqueue(queueDir, content, token) {
+        let number = listQueue(queueDir).largest + 1;
+        while (!createExclusive((0,external_node_path_.join)(queueDir, ticketName(number)), content))
             number++;
-        return new QueueEntry(files, content, token, ticketName(number));
+        return new QueueEntry(queueDir, content, token, ticketName(number));
     }
     get path() {
-        return (0,external_node_path_.join)(this.files.queueDir, this.ticket);
+        return (0,external_node_path_.join)(this.queueDir, this.ticket);
     }
     isOurs = (content) => parseRecord(content)?.token === this.token;
     /**
@@ -29812,7 +35117,7 @@ class QueueEntry {
             return;
         if (createExclusive(this.path, this.content))
             return;
-        this.ticket = QueueEntry.enqueue(this.files, this.content, this.token).ticket;
+        this.ticket = QueueEntry.enqueue(this.queueDir, this.content, this.token).ticket;
     }
     /**
      * The tickets ahead of this one. With `removeDead`, the entry directly ahead is removed when
@@ -29821,7 +35126,7 @@ class QueueEntry {
      * every waiter O(1) however long the queue.
      */
     ahead(context, removeDead, log) {
-        const { tickets } = listQueue(this.files);
+        const { tickets } = listQueue(this.queueDir);
         if (!tickets.includes(this.ticket) && readNoFollow(this.path).kind === 'missing') {
             this.heartbeat();
             return this.ahead(context, removeDead, log);
@@ -29835,7 +35140,7 @@ class QueueEntry {
         return ahead;
     }
     removeIfDead(context, ticket, log) {
-        const path = (0,external_node_path_.join)(this.files.queueDir, ticket);
+        const path = (0,external_node_path_.join)(this.queueDir, ticket);
         const outcome = readNoFollow(path);
         if (outcome.kind !== 'file')
             return true;
@@ -29858,183 +35163,49 @@ class QueueEntry {
     }
 }
 
-;// CONCATENATED MODULE: ./src/lock/keeper.ts
-/**
- * The keeper: a detached process that co-owns a job lock (DESIGN "The lock"). Main starts it
- * before taking the lock; it lives as long as the job (the runner kills it at job end through
- * RUNNER_TRACKING_ID, which it inherits), heartbeats the lock for waiters that cannot check
- * PIDs, and releases the lock itself when the job anchor dies.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-const ENV_FLAG = 'SHARED_CHECKOUT_LOCK_KEEPER';
-const ENV_CONFIG = 'SHARED_CHECKOUT_LOCK_KEEPER_CONFIG';
-/** How often a keeper whose lock is not yet taken looks for it. */
-const WAIT_FOR_LOCK_POLL_MS = 500;
-/**
- * How often a keeper holding the lock checks its job anchor. A crashed worker gets no orphan
- * cleanup, so this bounds how long the next job waits for a killed one (issue 3: < 2 s). Cheap:
- * a /proc read (a kill(pid, 0) and a cached start time on macOS/Windows).
- */
-const ANCHOR_CHECK_MS = 250;
-const READY_TIMEOUT_MS = 30_000;
-/** The keeper reports readiness on this inherited pipe. */
-const READY_FD = 3;
-function isKeeperInvocation(env = process.env) {
-    return env[ENV_FLAG] === '1';
-}
-/** Gone for sure: no such process, or its PID now belongs to another one. Unknown is alive. */
-function isGone(ref, probeOf = probeProcess) {
-    const probe = probeOf(ref.pid);
-    if (probe.state === 'dead')
-        return true;
-    return probe.state === 'running' && ref.startTime !== '' && probe.startTime !== ref.startTime;
-}
-/** Signals `ref` only if it is still the very process we started (never a reused PID). */
-function stopProcess(ref) {
-    if (!ref.startTime || startTimeOf(ref.pid) !== ref.startTime)
-        return false;
-    try {
-        process.kill(ref.pid, 'SIGTERM');
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-function startKeeper(options) {
-    const entry = (0,external_node_path_.resolve)(options.entry);
-    const child = (0,external_node_child_process_.spawn)(process.execPath, [...options.execArgv, entry], {
-        detached: true,
-        stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
-        // Inherits RUNNER_TRACKING_ID, so the runner ends the keeper with the job.
-        env: { ...process.env, [ENV_FLAG]: '1', [ENV_CONFIG]: JSON.stringify(options.config) }
-    });
-    if (child.pid === undefined)
-        throw new Error(`Could not start the lock keeper (${entry}).`);
-    const pid = child.pid;
-    const startTime = startTimeOf(pid);
-    const pipe = child.stdio[READY_FD];
-    const ready = new Promise((resolveReady, reject) => {
-        const timer = setTimeout(() => finish(new Error('it did not start within 30 s')), READY_TIMEOUT_MS);
-        const finish = (problem) => {
-            clearTimeout(timer);
-            pipe.removeAllListeners();
-            pipe.destroy();
-            child.removeAllListeners();
-            child.unref();
-            if (!problem)
-                return resolveReady();
-            reject(new Error(`The lock keeper (${process.execPath} ${entry}) is not running: ${problem.message}. ` +
-                'The keeper entry must call runKeeper() when isKeeperInvocation(process.env).'));
-        };
-        pipe.on('data', () => finish());
-        pipe.on('error', () => undefined);
-        child.on('error', error => finish(error));
-        child.on('exit', code => finish(new Error(`it exited with code ${code} before it was ready`)));
-    });
-    // Callers that give up before awaiting must not see an unhandled rejection.
-    ready.catch(() => undefined);
-    return { pid, startTime, ready };
-}
-function readConfig(env) {
-    const text = env[ENV_CONFIG];
-    if (!text)
-        throw new Error(`${ENV_CONFIG} is not set: not started as a lock keeper`);
-    return JSON.parse(text);
-}
-function reportReady() {
-    try {
-        (0,external_node_fs_.writeSync)(READY_FD, 'ready\n');
-        (0,external_node_fs_.closeSync)(READY_FD);
-    }
-    catch {
-        // Started by hand without the pipe: nothing to report to.
-    }
-}
-function tokenCheck(token) {
-    return content => parseRecord(content)?.token === token;
-}
-/** The keeper's whole life. Resolves when it should exit. */
-async function runKeeper(env = process.env) {
-    const config = readConfig(env);
-    const files = paths_lockFilesFor(config.lockPath);
-    const context = createContext(config);
-    const isOurs = tokenCheck(config.token);
-    // SIGTERM (job end, or post after releasing) ends it without releasing; the cancellation
-    // SIGINT is for the step, not for the job's lock.
-    process.on('SIGTERM', () => process.exit(0));
-    process.on('SIGINT', () => undefined);
-    process.on('SIGHUP', () => undefined);
-    reportReady();
-    // Until the lock carries our token, the acquirer is still waiting (or gave up, or died).
-    // It leaves the queue only after creating the lock, so the queue is read first: no entry
-    // and no lock with our token means it gave up, or its lock is already gone.
-    for (;;) {
-        const waiting = queueHasToken(files, config.token);
-        const outcome = readNoFollow(files.lockPath);
-        if (outcome.kind === 'file' && isOurs(outcome.snapshot.content))
-            break;
-        if (!waiting || isGone(config.acquirer, context.probe))
-            return;
-        if (config.anchor && isGone(config.anchor, context.probe))
-            return;
-        await (0,promises_namespaceObject.setTimeout)(Math.min(WAIT_FOR_LOCK_POLL_MS, context.heartbeatMs));
-    }
-    const checkEveryMs = config.anchor
-        ? Math.min(ANCHOR_CHECK_MS, context.heartbeatMs)
-        : context.heartbeatMs;
-    let nextHeartbeatAt = 0;
-    for (;;) {
-        if (config.anchor && isGone(config.anchor, context.probe)) {
-            // The job is over without its post step having released: release for it (§2.4).
-            await removeLockIfToken(files, context, config.token);
-            return;
-        }
-        const now = external_node_perf_hooks_.performance.now();
-        if (now >= nextHeartbeatAt) {
-            if (touchIfToken(files.lockPath, isOurs) !== 'touched')
-                return;
-            nextHeartbeatAt = now + context.heartbeatMs;
-        }
-        await (0,promises_namespaceObject.setTimeout)(Math.min(checkEveryMs, nextHeartbeatAt - now));
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/lock/wake.ts
 /**
  * Waking a waiter (§2.6): filesystem notifications on the lock's directory and the queue
  * directory wake it within milliseconds of a release; a timer is the fallback for filesystems
- * without notifications. Sleeping costs no CPU.
+ * without notifications. Sleeping costs no CPU. A directory that cannot be watched at all (no
+ * inotify instances or watches left: EMFILE, ENOSPC) makes the waker "blind": its owner then
+ * looks again every BLIND_RECHECK_MS instead of only at its poll.
  */
 
+
+/** How often a blind waiter looks again: a release is still noticed within this. */
+const BLIND_RECHECK_MS = 200;
+/** The watch call, replaceable by tests (they make it fail as an exhausted inotify does). */
+const watchOps = { watch: external_node_fs_.watch };
+/** The longest delay setTimeout takes (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 class Waker {
     watchers = [];
     pending = false;
     wakeUp;
-    constructor(targets) {
+    /** Some directory is not watched: changes there only show at the next look. */
+    blind = false;
+    constructor(targets, onBlind = () => undefined) {
+        const lost = (directory, error) => {
+            this.blind = true;
+            onBlind(directory, error?.code ?? String(error));
+            // Whatever happened may have been missed: look once at once.
+            this.notify();
+        };
         for (const target of targets) {
             try {
-                const watcher = (0,external_node_fs_.watch)(target.directory, { persistent: true }, (_event, name) => {
+                const watcher = watchOps.watch(target.directory, { persistent: true }, (_event, name) => {
                     if (!target.accept || !name || target.accept(String(name)))
                         this.notify();
                 });
-                // Notifications unsupported or lost (network filesystems): polling still runs.
-                watcher.on('error', () => watcher.close());
+                watcher.on('error', error => {
+                    watcher.close();
+                    lost(target.directory, error);
+                });
                 this.watchers.push(watcher);
             }
-            catch {
-                // Same fallback: the poll timer alone.
+            catch (error) {
+                lost(target.directory, error);
             }
         }
     }
@@ -30060,7 +35231,8 @@ class Waker {
                 resolve(reason);
             };
             const onAbort = () => finish('abort');
-            const timer = setTimeout(() => finish('timeout'), Math.max(0, ms));
+            // Longer timers overflow and fire at once: a spin instead of a sleep.
+            const timer = setTimeout(() => finish('timeout'), Math.min(Math.max(0, ms), MAX_TIMER_MS));
             signal?.addEventListener('abort', onAbort, { once: true });
             this.wakeUp = finish;
         });
@@ -30071,12 +35243,64 @@ class Waker {
         this.watchers.length = 0;
     }
 }
+/** Watches the queue and the slots' directories; rebuilt when the slots' directories change. */
+class Watches {
+    queueDir;
+    log;
+    waker;
+    key = '';
+    slotNames = new Set();
+    predecessor;
+    reported = new Set();
+    constructor(queueDir, log) {
+        this.queueDir = queueDir;
+        this.log = log;
+    }
+    /** True when some directory could not be watched (see BLIND_RECHECK_MS). */
+    get blind() {
+        return this.waker?.blind ?? false;
+    }
+    /** Only the head cares about the slots, a waiter only about the entry just ahead of it. */
+    update(slots, ahead) {
+        this.slotNames = new Set(slots);
+        this.predecessor = ahead.length > 0 ? ahead[ahead.length - 1] : undefined;
+        const directories = [...new Set([this.queueDir, ...slots.map(slot => (0,external_node_path_.dirname)(slot))])].sort();
+        const key = directories.join('\0');
+        if (this.waker && key === this.key)
+            return;
+        this.waker?.close();
+        this.key = key;
+        // A release wakes one process: the head on any slot's change, a waiter on its predecessor's.
+        this.waker = new Waker(directories.map(directory => ({
+            directory,
+            accept: name => (directory === this.queueDir && name === this.predecessor) ||
+                (this.predecessor === undefined && this.slotNames.has((0,external_node_path_.resolve)(directory, name)))
+        })), (directory, code) => {
+            if (this.reported.has(directory))
+                return;
+            this.reported.add(directory);
+            this.log(`Cannot watch ${directory} for changes (${code}): looking again every ${BLIND_RECHECK_MS} ms instead.`);
+        });
+    }
+    wait(ms, signal) {
+        return this.waker.wait(ms, signal);
+    }
+    close() {
+        this.waker?.close();
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/lock/lock.ts
 /**
- * Taking and releasing the job-spanning lock (§2). Exclusion rests on the exclusive creation of
- * `<clone>.lock`; the queue orders the waiters; the guard makes every removal race-free.
+ * Taking and releasing the job-spanning lock (§2). A lock is one file, created exclusively;
+ * waiters queue in a FIFO directory; a guard makes every removal race-free. A pool is N such
+ * lock files ("slots", §3's working trees) behind one queue: only the queue head tries the
+ * slots, in the caller's order of preference, and takes the first free one, so fairness holds
+ * across the pool (§2.7) and exclusion per slot rests on each file's exclusive creation (§2.1).
+ * A single lock is a pool of one with the v1 file names.
  */
+
+
 
 
 
@@ -30093,57 +35317,147 @@ class Waker {
 
 const DEFAULT_POLL_MS = 1000;
 const DEFAULT_REPORT_EVERY_MS = 60_000;
-/** Creates the lock directory if missing and fails early and clearly when it is not writable. */
-function prepareDirectory(files) {
+function validateOptions(options) {
+    if (options.holdFor !== 'job' && options.holdFor !== 'process') {
+        throw new LockOptionError('holdFor', options.holdFor, "'job' or 'process'");
+    }
+    const anchor = options.jobAnchorPid;
+    if (anchor !== undefined && (!Number.isInteger(anchor) || anchor < 0)) {
+        throw new LockOptionError('jobAnchorPid', anchor, 'a process id');
+    }
+    validateTimings(options, DEFAULT_LEASE_MS);
+}
+/** Creates a lock directory if missing and fails early and clearly when it is not writable. */
+function prepareDirectory(directory) {
     try {
-        (0,external_node_fs_.mkdirSync)(files.directory, { recursive: true });
-        (0,external_node_fs_.accessSync)(files.directory, external_node_fs_.constants.W_OK);
+        (0,external_node_fs_.mkdirSync)(directory, { recursive: true });
+        (0,external_node_fs_.accessSync)(directory, external_node_fs_.constants.W_OK);
     }
     catch (error) {
-        const problem = asPathError(error, files.directory, 'create or write lock files in it');
+        const problem = asPathError(error, directory, 'create or write lock files in it');
         if (problem instanceof LockPathError)
             throw problem;
         throw error;
     }
 }
-function readHolder(files) {
-    const outcome = readNoFollow(files.lockPath);
+/**
+ * Prepares each slot's directory once (slots may change between tries) and sweeps the temp
+ * and set-aside files that killed processes left of each slot, once per acquisition.
+ */
+/** How often a waiter makes its vanished directories again before it gives up. */
+const MAX_RECREATE = 20;
+class SlotDirectories {
+    prepared = new Set();
+    swept = new Set();
+    /** The directories may have gone: prepare them again on the next call. */
+    forget() {
+        this.prepared.clear();
+    }
+    prepare(slots) {
+        for (const slot of slots) {
+            const directory = (0,external_node_path_.dirname)(slot);
+            if (!this.prepared.has(directory))
+                prepareDirectory(directory);
+            this.prepared.add(directory);
+            if (this.swept.has(slot))
+                continue;
+            sweepLeftovers(directory, [(0,external_node_path_.basename)(slot), (0,external_node_path_.basename)(slotFilesFor(slot).guardPath)]);
+            this.swept.add(slot);
+        }
+    }
+}
+function readSlot(lockPath) {
+    const outcome = readNoFollow(lockPath);
     if (outcome.kind === 'not-a-file')
-        throw notAFileError(files.lockPath, outcome.what);
-    return outcome.kind === 'file' ? parseRecord(outcome.snapshot.content) : undefined;
+        throw notAFileError(lockPath, outcome.what);
+    if (outcome.kind === 'missing')
+        return { lockPath, held: false };
+    return { lockPath, held: true, holder: parseRecord(outcome.snapshot.content) };
 }
-function progressLine(files, holder, ahead, waitedMs) {
-    const who = holder ? `held by ${describeHolder(holder, Date.now())}` : 'free';
+const firstHolder = (slots) => slots.find(slot => slot.holder)?.holder;
+function progressLine(target, slots, ahead, waitedMs) {
     const queue = ahead === 1 ? '1 waiter ahead' : `${ahead} waiters ahead`;
-    return `Waiting for the lock ${files.lockPath} (${formatDuration(waitedMs)} so far): ${who}; ${queue} of this job.`;
+    const sofar = formatDuration(waitedMs);
+    if (target.single) {
+        const holder = slots[0]?.holder;
+        const who = holder ? `held by ${describeHolder(holder, Date.now())}` : 'free';
+        return `Waiting for the lock ${target.name} (${sofar} so far): ${who}; ${queue} of this job.`;
+    }
+    return (`Waiting for one of the ${slots.length} locks queued in ${target.name} (${sofar} so far): ` +
+        `${describeSlots(slots, Date.now())}; ${queue} of this job.`);
 }
-function startOwners(options, files, token, context) {
+function timeoutError(target, waitedMs, slots) {
+    const holder = firstHolder(slots);
+    return target.single
+        ? new LockTimeoutError(target.name, waitedMs, slots[0]?.holder)
+        : new LockTimeoutError(target.name, waitedMs, holder, slots);
+}
+function failIfHeldByOwnJob(target, slots, anchor, context) {
+    if (allHeldByOwnJob(slots, anchor, context.local)) {
+        throw new LockHeldByOwnJobError(slots.map(slot => slot.lockPath), target.queueDir);
+    }
+}
+/** The job anchor of a job lock: the runner's worker, i.e. our parent by default (§2). */
+function jobAnchorOf(options) {
+    if (options.holdFor !== 'job')
+        return undefined;
+    const pid = options.jobAnchorPid ?? process.ppid;
+    return pid > 1 ? ownerOf(pid, 'job-anchor') : undefined;
+}
+function startOwners(options, anchor, token, context) {
     if (options.holdFor === 'process')
         return { owners: [ownerOf(process.pid, 'process')] };
-    const anchorPid = options.jobAnchorPid ?? process.ppid;
-    const anchor = anchorPid > 1 ? ownerOf(anchorPid, 'job-anchor') : undefined;
     const keeper = startKeeper({
         entry: options.keeperEntry ?? process.argv[1] ?? '',
         execArgv: options.keeperExecArgv ?? [],
         config: {
-            lockPath: files.lockPath,
             token,
             acquirer: ownerOf(process.pid, 'process'),
-            anchor,
+            anchor: anchor ? { pid: anchor.pid, startTime: anchor.startTime } : undefined,
             leaseMs: context.leaseMs,
             heartbeatMs: context.heartbeatMs,
             abandonedAfterMs: context.abandonedAfterMs
         }
     });
-    const owners = [];
-    if (anchor)
-        owners.push({ ...anchor, role: 'job-anchor' });
+    // The record names the keeper right away: its start-up never delays the lock (issue 12.6).
+    const owners = anchor ? [anchor] : [];
     owners.push({ pid: keeper.pid, startTime: keeper.startTime, role: 'keeper' });
     return { owners, keeper };
 }
+/**
+ * One try of the queue head: the slots in order of preference; the first free one is taken.
+ * On a full check a stale one is broken (§2.4) and the slots are tried again.
+ */
+async function tryTake(slots, context, makeRecord, fullCheck, options, log) {
+    const states = [];
+    for (const lockPath of slots) {
+        const record = makeRecord();
+        if (createExclusive(lockPath, encodeRecord(record)))
+            return { kind: 'taken', lockPath, record };
+        const outcome = readNoFollow(lockPath);
+        if (outcome.kind === 'not-a-file')
+            throw notAFileError(lockPath, outcome.what);
+        if (outcome.kind === 'missing')
+            return { kind: 'again' }; // released in between
+        const judged = judgeFile(context, lockPath, outcome.snapshot);
+        if (fullCheck && judged.verdict.stale) {
+            await options.hooks?.beforeBreak?.(judged.record, judged.verdict.reason);
+            const broken = await breakLockIfUnchanged(slotFilesFor(lockPath), context, outcome.snapshot);
+            if (broken === 'removed') {
+                const who = judged.record ? describeHolder(judged.record, Date.now()) : 'unreadable file';
+                log(`Broke the stale lock ${lockPath} (${who}): ${judged.verdict.reason}.`);
+            }
+            context.tracker.forget(lockPath);
+            return { kind: 'again' };
+        }
+        states.push({ lockPath, held: true, holder: judged.record });
+    }
+    return { kind: 'held', slots: states };
+}
 async function acquireLock(options) {
+    validateOptions(options);
     const started = external_node_perf_hooks_.performance.now();
-    const files = paths_lockFilesFor((0,external_node_path_.resolve)(options.lockPath));
+    const target = targetOf(options);
     const log = options.log ?? (() => undefined);
     const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
     const reportEveryMs = options.reportEveryMs ?? DEFAULT_REPORT_EVERY_MS;
@@ -30153,146 +35467,183 @@ async function acquireLock(options) {
     const token = randomHex(16);
     const job = normalizeJob(options.job);
     if (options.signal?.aborted)
-        throw new LockCancelledError(files.lockPath);
-    prepareDirectory(files);
-    ensureQueueDir(files);
-    sweepLeftovers(files.directory, [(0,external_node_path_.basename)(files.lockPath), (0,external_node_path_.basename)(files.guardPath)]);
-    sweepLeftovers(files.queueDir);
+        throw new LockCancelledError(target.name);
+    let slots = target.slots();
+    const directories = new SlotDirectories();
+    directories.prepare(slots);
+    ensureQueueDir(target.queueDir);
+    sweepLeftovers(target.queueDir);
+    const anchor = jobAnchorOf(options);
+    // Issue 13.7: an earlier step of this job holds every slot. Checked before queueing, so the
+    // common case fails at once and leaves no trace; again at every poll while waiting.
+    failIfHeldByOwnJob(target, slots.map(readSlot), anchor, context);
     const waiterRecord = buildRecord(context, 'waiter', token, [ownerOf(process.pid, 'process')], job);
     let entry;
     let keeper;
-    let waker;
     let entryHeartbeat;
     let acquired;
+    const watches = new Watches(target.queueDir, log);
     try {
-        entry = QueueEntry.enqueue(files, encodeRecord(waiterRecord), token);
-        // The keeper starts once our queue entry exists: it reads the entry as "still waiting".
-        const ownership = startOwners(options, files, token, context);
-        const owners = ownership.owners;
+        entry = QueueEntry.enqueue(target.queueDir, encodeRecord(waiterRecord), token);
+        // The keeper starts once our queue entry exists; its start-up overlaps the wait.
+        const ownership = startOwners(options, anchor, token, context);
         keeper = ownership.keeper;
+        const makeRecord = () => buildRecord(context, 'lock', token, ownership.owners, job);
         const queuePosition = entry.ahead(context, false, log).length;
         await options.hooks?.onQueued?.(entry.ticket, queuePosition);
         const queued = entry;
-        entryHeartbeat = setInterval(() => queued.heartbeat(), context.heartbeatMs);
-        // Only the head cares about the lock file, and a waiter only about the entry just ahead
-        // of it: a release wakes one process, not the whole queue.
-        const lockName = (0,external_node_path_.basename)(files.lockPath);
-        let ahead = [];
-        waker = new Waker([
-            { directory: files.directory, accept: name => name === lockName && ahead.length === 0 },
-            {
-                directory: files.queueDir,
-                accept: name => ahead.length > 0 && name === ahead[ahead.length - 1]
+        entryHeartbeat = setInterval(() => {
+            try {
+                queued.heartbeat();
             }
-        ]);
+            catch {
+                // A full disk or a transient error: the next beat tries again (others judge the
+                // entry by its owner on this host, by this heartbeat elsewhere).
+            }
+        }, context.heartbeatMs);
         let holderSeen;
+        let seen = [];
         let nextPollAt = 0;
         let nextReportAt = 0;
-        let keeperReady = false;
+        // Issue 12.6: waitedMs counts only the time the lock was unavailable.
+        let unavailableSince;
+        let recreated = 0;
         for (;;) {
-            if (options.signal?.aborted)
-                throw new LockCancelledError(files.lockPath);
-            const now = external_node_perf_hooks_.performance.now();
-            // Staleness of others is judged on the poll, not on every notification.
-            const fullCheck = now >= nextPollAt;
-            if (fullCheck)
-                nextPollAt = now + pollMs;
-            ahead = entry.ahead(context, fullCheck, log);
-            let holder;
-            if (ahead.length === 0) {
-                if (keeper && !keeperReady) {
-                    await keeper.ready;
-                    keeperReady = true;
+            try {
+                if (options.signal?.aborted)
+                    throw new LockCancelledError(target.name);
+                const now = external_node_perf_hooks_.performance.now();
+                // Staleness of others is judged on the poll, not on every notification.
+                const fullCheck = now >= nextPollAt;
+                if (fullCheck)
+                    nextPollAt = now + pollMs;
+                const ahead = entry.ahead(context, fullCheck, log);
+                const head = ahead.length === 0;
+                if (head || fullCheck) {
+                    slots = target.slots();
+                    directories.prepare(slots);
                 }
-                const record = buildRecord(context, 'lock', token, owners, job);
-                if (createExclusive(files.lockPath, encodeRecord(record))) {
-                    acquired = record;
-                    const waitedMs = external_node_perf_hooks_.performance.now() - started;
-                    return {
-                        lockPath: files.lockPath,
-                        token,
-                        record,
-                        waitedMs,
-                        holderSeen,
-                        queuePosition,
-                        keeperPid: keeper?.pid,
-                        keeperStartTime: keeper?.startTime
-                    };
-                }
-                const outcome = readNoFollow(files.lockPath);
-                if (outcome.kind === 'not-a-file')
-                    throw notAFileError(files.lockPath, outcome.what);
-                if (outcome.kind === 'missing')
-                    continue; // released in between: try again at once
-                const judged = judgeFile(context, files.lockPath, outcome.snapshot);
-                holder = judged.record;
-                if (fullCheck && judged.verdict.stale) {
-                    await options.hooks?.beforeBreak?.(judged.record, judged.verdict.reason);
-                    const broken = await breakLockIfUnchanged(files, context, outcome.snapshot);
-                    if (broken === 'removed') {
-                        const who = judged.record
-                            ? describeHolder(judged.record, Date.now())
-                            : 'unreadable file';
-                        log(`Broke the stale lock ${files.lockPath} (${who}): ${judged.verdict.reason}.`);
+                watches.update(slots, ahead);
+                if (head) {
+                    const failure = keeper?.failure();
+                    if (failure)
+                        throw failure;
+                    const attempt = await tryTake(slots, context, makeRecord, fullCheck, options, log);
+                    if (attempt.kind === 'taken') {
+                        acquired = attempt;
+                        keeper?.hold(attempt.lockPath);
+                        return {
+                            lockPath: attempt.lockPath,
+                            token,
+                            record: attempt.record,
+                            waitedMs: unavailableSince === undefined ? 0 : external_node_perf_hooks_.performance.now() - unavailableSince,
+                            holderSeen,
+                            queuePosition,
+                            keeperPid: keeper?.pid,
+                            keeperStartTime: keeper?.startTime,
+                            keeperReady: keeper?.ready ?? Promise.resolve()
+                        };
                     }
-                    context.tracker.forget(files.lockPath);
-                    continue;
+                    unavailableSince ??= now;
+                    if (attempt.kind === 'again')
+                        continue;
+                    seen = attempt.slots;
+                }
+                else if (fullCheck || !holderSeen || now >= nextReportAt || now >= deadline) {
+                    seen = slots.map(readSlot);
+                }
+                unavailableSince ??= now;
+                if (fullCheck && seen.length === slots.length) {
+                    failIfHeldByOwnJob(target, seen, anchor, context);
+                }
+                holderSeen ??= firstHolder(seen);
+                if (now >= deadline)
+                    throw timeoutError(target, now - started, seen);
+                if (now >= nextReportAt) {
+                    log(progressLine(target, seen, ahead.length, now - unavailableSince));
+                    nextReportAt = now + reportEveryMs;
+                }
+                const wakeAt = Math.min(nextPollAt, nextReportAt, deadline);
+                const sleepMs = watches.blind
+                    ? Math.min(wakeAt - external_node_perf_hooks_.performance.now(), BLIND_RECHECK_MS)
+                    : wakeAt - external_node_perf_hooks_.performance.now();
+                if ((await watches.wait(sleepMs, options.signal)) === 'abort') {
+                    throw new LockCancelledError(target.name);
                 }
             }
-            else if (!holderSeen || now >= nextReportAt || now >= deadline) {
-                holder = readHolder(files);
-            }
-            holderSeen ??= holder;
-            const waitedMs = now - started;
-            if (now >= deadline)
-                throw new LockTimeoutError(files.lockPath, waitedMs, holder);
-            if (now >= nextReportAt) {
-                log(progressLine(files, holder, ahead.length, waitedMs));
-                nextReportAt = now + reportEveryMs;
-            }
-            const sleepMs = Math.min(nextPollAt, nextReportAt, deadline) - external_node_perf_hooks_.performance.now();
-            if ((await waker.wait(sleepMs, options.signal)) === 'abort') {
-                throw new LockCancelledError(files.lockPath);
+            catch (error) {
+                // The directory was removed or renamed away while we waited (an operator, or an
+                // eviction that took the repository away and may put it back): make it again and queue
+                // again, a bounded number of times (§2.7).
+                if (error?.code !== 'ENOENT' || ++recreated > MAX_RECREATE)
+                    throw error;
+                directories.forget();
+                directories.prepare(slots);
+                ensureQueueDir(target.queueDir);
             }
         }
     }
     finally {
         clearInterval(entryHeartbeat);
-        waker?.close();
+        watches.close();
         // Leave the queue only after the lock exists, so the next waiter cannot take it first.
         entry?.leave();
         if (acquired && options.holdFor === 'process') {
-            startHeartbeat(files.lockPath, token, context.heartbeatMs);
+            startHeartbeat(acquired.lockPath, token, context.heartbeatMs);
         }
-        if (!acquired && keeper)
-            stopProcess(keeper);
+        if (!acquired)
+            keeper?.abandon();
     }
 }
 /**
  * Releases the lock only if it still carries `token` (§2.5); otherwise throws LockLostError
- * naming who holds it now. Stops the lock's keeper (start time checked before signalling).
+ * naming who holds it now. Always stops the lock's keeper (start time checked before
+ * signalling), even when the release itself fails. Needs no new disk space where the
+ * filesystem has hard links (guard.ts); a failure for any other reason throws
+ * LockReleaseError, which says what happens next.
  */
 async function releaseLock(lockPath, token, options = {}) {
-    const files = paths_lockFilesFor((0,external_node_path_.resolve)(lockPath));
+    const files = slotFilesFor((0,external_node_path_.resolve)(lockPath));
     stopHeartbeat(files.lockPath, token);
-    const outcome = await removeLockIfToken(files, createContext(), token);
-    const keepers = outcome.status === 'removed'
-        ? outcome.record.owners.filter(owner => owner.role === 'keeper')
-        : [];
+    const keepers = [];
     if (options.keeperPid && options.keeperStartTime) {
         keepers.push({ pid: options.keeperPid, startTime: options.keeperStartTime });
     }
-    for (const keeper of keepers)
-        if (!isGone(keeper))
-            stopProcess(keeper);
+    let outcome;
+    try {
+        // The record is read first (reading needs no space), so that its keeper is stopped
+        // whatever happens next (issue 13.8).
+        const record = ownRecord(files.lockPath, token);
+        keepers.push(...(record?.owners.filter(owner => owner.role === 'keeper') ?? []));
+        // A guard of our own carries the lock's lease: others may break it after that long.
+        const leaseMs = record && record.leaseMs > 0 ? record.leaseMs : undefined;
+        const context = createContext({ leaseMs, hooks: options.hooks });
+        outcome = await removeLockIfToken(files, context, token);
+    }
+    catch (error) {
+        throw new LockReleaseError(files.lockPath, error);
+    }
+    finally {
+        for (const keeper of keepers)
+            if (!isGone(keeper))
+                stopProcess(keeper);
+    }
     if (outcome.status === 'gone')
         throw new LockLostError(files.lockPath, undefined);
     if (outcome.status === 'other')
         throw new LockLostError(files.lockPath, outcome.current);
 }
+/** The lock's record when it still carries `token`. */
+function ownRecord(lockPath, token) {
+    const outcome = readNoFollow(lockPath);
+    if (outcome.kind !== 'file')
+        return undefined;
+    const record = parseRecord(outcome.snapshot.content);
+    return record?.token === token ? record : undefined;
+}
 /** The current holder, or undefined when the lock is free (or its file unreadable). */
 async function readLockHolder(lockPath) {
-    return readHolder(lockFilesFor(resolve(lockPath)));
+    return readSlot(resolve(lockPath)).holder;
 }
 
 ;// CONCATENATED MODULE: ./src/lock/index.ts
@@ -30304,2053 +35655,82 @@ async function readLockHolder(lockPath) {
 
 
 
+
 /***/ }),
 
-/***/ 537:
+/***/ 2988:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
-});
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
-var core = __nccwpck_require__(3838);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-;// CONCATENATED MODULE: ./src/paths.ts
-/**
- * Where shared clones live (SPEC §1 `root`/`path`). Pure: the platform, environment and home
- * directory are parameters, so every OS's rules are testable on any OS.
- */
-
-/** A `path` or `root` value that cannot be used; `input` names the action input to blame. */
-class PathInputError extends Error {
-    input;
-    value;
-    reason;
-    constructor(input, value, reason) {
-        super(`Input '${input}' is ${JSON.stringify(value)}: ${reason}`);
-        this.input = input;
-        this.value = value;
-        this.reason = reason;
-        this.name = 'PathInputError';
-    }
-}
-const pathFor = (platform) => platform === 'win32' ? (external_node_path_default()).win32 : (external_node_path_default()).posix;
-/** win32 and darwin (APFS/HFS+ default) compare file names case-insensitively. */
-const caseInsensitive = (platform) => platform === 'win32' || platform === 'darwin';
-/**
- * Default machine-wide root (SPEC §1): env SHARED_CHECKOUT_ROOT, else `~/.cache/shared-checkout`
- * (Windows: `%LOCALAPPDATA%\shared-checkout`). XDG_CACHE_HOME is deliberately NOT honoured:
- * every runner instance on the machine must agree on the root, and a runner started as a
- * service usually has no XDG variables while one started from a shell does — two roots would
- * mean two clones and two locks for one repository.
- */
-function defaultRoot(options) {
-    const { platform, env, homedir } = options;
-    const fromEnv = (env.SHARED_CHECKOUT_ROOT ?? '').trim();
-    if (fromEnv)
-        return fromEnv;
-    const p = pathFor(platform);
-    if (platform === 'win32') {
-        const localAppData = (env.LOCALAPPDATA ?? '').trim();
-        const base = localAppData || (homedir ? p.join(homedir, 'AppData', 'Local') : '');
-        if (!base) {
-            throw new PathInputError('root', '', 'no root given and neither LOCALAPPDATA nor a home directory is known; set `root` or SHARED_CHECKOUT_ROOT');
-        }
-        return p.join(base, 'shared-checkout');
-    }
-    if (!homedir) {
-        throw new PathInputError('root', '', 'no root given and HOME is not set; set `root` or SHARED_CHECKOUT_ROOT');
-    }
-    return p.join(homedir, '.cache', 'shared-checkout');
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   RB: () => (/* binding */ sameRepository),
+/* harmony export */   f5: () => (/* binding */ repoIdOf),
+/* harmony export */   xt: () => (/* binding */ normalizeRemoteUrl)
+/* harmony export */ });
+/* unused harmony export hostDirectory */
+/** `127.0.0.1:8080` → `127.0.0.1_8080`; `[::1]:8080` → `[--1]_8080` (':' is not a file-name character on Windows). */
+function hostDirectory(url) {
+    const hostname = url.hostname.toLowerCase().replace(/:/g, '-');
+    return url.port ? `${hostname}_${url.port}` : hostname;
 }
 /**
- * Identity of a repository on a server: lower-cased so `Acme/Widgets` and `acme/widgets` share
- * one clone and one lock on every OS. A path prefix of the server URL (GHES behind a proxy, test
- * servers) is part of the identity, so two servers on one host never share a clone.
+ * Builds the identity from a validated server URL and `owner/name`. Throws for values the
+ * option parsers would have refused (a programming error, not user input).
  */
-function repositoryIdentity(serverUrl, repository) {
-    let url;
-    try {
-        url = new URL(serverUrl);
-    }
-    catch {
-        throw new Error(`github-server-url ${JSON.stringify(serverUrl)} is not a URL`);
-    }
-    const parts = repository.split('/');
-    if (parts.length !== 2 || !parts[0] || !parts[1]) {
+function repoIdOf(serverUrl, repository) {
+    const url = new URL(serverUrl);
+    const parts = repository.replace(/\.git$/i, '').split('/');
+    if (parts.length !== 2 || !parts[0] || !parts[1] || /^\.{1,2}$/.test(parts[1])) {
         throw new Error(`repository ${JSON.stringify(repository)} is not owner/name`);
     }
-    const owner = parts[0].toLowerCase();
-    const name = parts[1].toLowerCase().replace(/\.git$/, '');
-    for (const segment of [owner, name]) {
-        if (segment === '' || segment === '.' || segment === '..' || /[\\/:\0]/.test(segment)) {
-            throw new Error(`repository ${JSON.stringify(repository)} cannot name a directory`);
-        }
-    }
-    const host = url.host.toLowerCase();
+    const [owner, name] = parts.map(part => part.toLowerCase());
     const prefix = url.pathname
         .split('/')
-        .filter(s => s !== '')
-        .map(s => decodeURIComponent(s).toLowerCase());
-    // ':' cannot appear in a Windows file name; '_' cannot appear in a DNS host name.
-    const hostDir = host.replace(/:/g, '_');
-    const segments = [hostDir, ...prefix, owner, name];
-    return { host, owner, name, key: [host, ...prefix, owner, name].join('/'), segments };
-}
-/** `C:`, `C:\`, `\\server\share`: the root of a volume. */
-function isFilesystemRoot(p, absolute) {
-    return p.dirname(absolute) === absolute || p.parse(absolute).root === absolute;
-}
-function comparable(platform, p, absolute) {
-    const normal = p.normalize(absolute).replace(/[\\/]+$/, '') || p.sep;
-    return caseInsensitive(platform) ? normal.toLowerCase() : normal;
-}
-/** Is `child` equal to `parent` or inside it (platform rules, case per platform)? */
-function isInside(platform, parent, child) {
-    const p = pathFor(platform);
-    const a = comparable(platform, p, parent);
-    const b = comparable(platform, p, child);
-    if (a === b)
-        return true;
-    const withSep = a.endsWith(p.sep) ? a : a + p.sep;
-    return b.startsWith(withSep);
-}
-/**
- * Rejects what no platform could mean: control characters, and on Windows the forms whose
- * meaning depends on the process's current drive or that bypass normalisation.
- */
-function checkSyntax(input, value, platform, accepted) {
-    const refuse = (reason) => new PathInputError(input, value, `${reason}; expected ${accepted}`);
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f]/.test(value)) {
-        throw refuse('control characters are not allowed in a path');
+        .filter(segment => segment !== '')
+        .map(segment => segment.toLowerCase());
+    const host = url.host.toLowerCase();
+    const base = serverUrl.replace(/\/+$/, '');
+    const segments = [hostDirectory(url), ...prefix.map(segment => `~${segment}`), owner, name];
+    // Each is one directory name under the root (§7): never empty, '.', '..' or a separator.
+    if (segments.some(segment => /^\.{0,2}$/.test(segment) || /[\\/]/.test(segment))) {
+        throw new Error(`${serverUrl} and ${repository} do not name a directory under the root`);
     }
-    if (platform === 'win32') {
-        if (/^\\\\[?.]\\/.test(value) || /^\/\/[?.]\//.test(value)) {
-            throw refuse('device paths (\\\\?\\ and \\\\.\\) are not accepted; use C:\\dir or \\\\server\\share\\dir');
-        }
-        if (/^[A-Za-z]:(?![\\/])/.test(value)) {
-            throw refuse('a drive-relative path (C:dir) depends on the current directory of that drive; write C:\\dir');
-        }
-        if (/^[\\/](?![\\/])/.test(value)) {
-            throw refuse('a path rooted without a drive (\\dir) depends on the current drive; write C:\\dir');
-        }
-        if (/[<>"|?*]/.test(value.replace(/^[A-Za-z]:/, ''))) {
-            throw refuse('Windows file names cannot contain < > " | ? *');
-        }
-    }
-    else {
-        if (value.includes('\\')) {
-            throw refuse(`backslashes are not path separators on ${platform}; use '/'`);
-        }
-        if (/^[A-Za-z]:/.test(value)) {
-            throw refuse(`a Windows drive letter has no meaning on ${platform}; use an absolute path such as /srv/clones`);
-        }
-    }
-}
-/** `~`, `~/x` (and `~\x` on Windows) expand to the home directory: YAML users write them. */
-function expandHome(value, homedir, platform) {
-    if (value === '~')
-        return homedir;
-    const sep = platform === 'win32' ? /^~[\\/]/ : /^~\//;
-    return sep.test(value) ? pathFor(platform).join(homedir, value.slice(2)) : value;
-}
-/**
- * The effective root: the `root` input (absolute, `~` expanded) or `defaultRoot`. A volume
- * root is refused: a root must hold only shared clones, and `/` would make the "stays inside
- * the root" rule for `path` meaningless.
- */
-function resolveRoot(options) {
-    const { platform, env, homedir } = options;
-    const p = pathFor(platform);
-    const given = options.rootInput.trim();
-    const raw = given || defaultRoot({ platform, env, homedir });
-    const accepted = platform === 'win32'
-        ? 'an absolute directory such as D:\\shared-checkout or \\\\server\\share\\dir'
-        : 'an absolute directory such as /srv/shared-checkout or ~/shared-checkout';
-    checkSyntax('root', raw, platform, accepted);
-    const value = expandHome(raw, homedir, platform);
-    if (!p.isAbsolute(value)) {
-        const from = given ? '' : ' (from SHARED_CHECKOUT_ROOT)';
-        throw new PathInputError('root', raw, `a relative root would differ per job${from}; expected ${accepted}`);
-    }
-    const root = p.normalize(value);
-    if (isFilesystemRoot(p, root)) {
-        throw new PathInputError('root', raw, `the root of a volume cannot hold shared clones; expected ${accepted}`);
-    }
-    return root.replace(/[\\/]+$/, '');
-}
-/**
- * The shared clone's directory (SPEC §1 `path`): `<root>/<host>/<owner>/<name>` by default; a
- * relative `path` resolves against `root` and must stay inside it; an absolute one may be
- * anywhere except places whose loss would hurt: a volume root, the home directory, the root
- * itself, or any directory that contains the home directory or the root (a corrupt clone is
- * moved aside and `clean` deletes untracked files: §3.2, §3.3).
- */
-function resolveClonePath(options) {
-    const { platform, root, identity, homedir } = options;
-    const p = pathFor(platform);
-    const raw = options.pathInput.trim();
-    const accepted = `a directory inside the root (${root}), given relative to it, or an absolute directory that is not a volume root, the home directory, or a directory containing either`;
-    let resolved;
-    if (raw === '') {
-        resolved = p.join(root, ...identity.segments);
-    }
-    else {
-        checkSyntax('path', raw, platform, accepted);
-        const value = expandHome(raw, homedir, platform);
-        if (p.isAbsolute(value)) {
-            resolved = p.normalize(value);
-        }
-        else {
-            resolved = p.resolve(root, value);
-            if (!isInside(platform, root, resolved)) {
-                throw new PathInputError('path', raw, `it leaves the root through '..'; expected ${accepted}`);
-            }
-        }
-    }
-    if (isFilesystemRoot(p, resolved)) {
-        throw new PathInputError('path', raw, `it is the root of a volume; expected ${accepted}`);
-    }
-    resolved = resolved.replace(/[\\/]+$/, '');
-    if (homedir && isInside(platform, resolved, homedir)) {
-        const what = comparable(platform, p, resolved) === comparable(platform, p, homedir)
-            ? 'is the home directory'
-            : `contains the home directory (${homedir})`;
-        throw new PathInputError('path', raw, `it ${what}; expected ${accepted}`);
-    }
-    if (isInside(platform, resolved, root)) {
-        const what = comparable(platform, p, resolved) === comparable(platform, p, root)
-            ? 'is the root itself, which holds every shared clone'
-            : `contains the root (${root})`;
-        throw new PathInputError('path', raw, `it ${what}; expected ${accepted}`);
-    }
-    return resolved;
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-/**
- * Every input of action.yml, parsed and validated before anything touches disk (SPEC §1).
- * Inputs arrive as strings; each bad one yields a problem naming the input, the value and what
- * is accepted, and all problems are reported together. No toolkit import: the glue passes
- * `name => core.getInput(name)`.
- */
-
-
-/** The names of action.yml's inputs, in its order. */
-const INPUT_NAMES = (/* unused pure expression or super */ null && ([
-    'repository',
-    'ref',
-    'token',
-    'github-server-url',
-    'path',
-    'root',
-    'hold-lock',
-    'lock-timeout',
-    'clean',
-    'fetch-depth',
-    'fetch-tags',
-    'submodules',
-    'lfs',
-    'persist-credentials',
-    'cache',
-    'cache-key'
-]));
-/**
- * Literal defaults of action.yml (a test keeps them equal). The runner applies them itself; they
- * are applied here again for an input passed explicitly empty, as reusable workflows do.
- */
-const LITERAL_DEFAULTS = {
-    'hold-lock': 'job',
-    'lock-timeout': '-1',
-    clean: 'true',
-    'fetch-depth': '0',
-    'fetch-tags': 'false',
-    submodules: 'false',
-    lfs: 'false',
-    'persist-credentials': 'false',
-    cache: 'true'
-};
-/**
- * One or more inputs are malformed: `problems` holds one message per bad input (one
- * `core.error` each), `details` the same with the input's name.
- */
-class InputError extends Error {
-    details;
-    problems;
-    constructor(details) {
-        super(details.map(p => p.message).join('\n'));
-        this.details = details;
-        this.name = 'InputError';
-        this.problems = details.map(p => p.message);
-    }
-}
-const MAX_SHOWN = 200;
-/** The value as it will be quoted in a message: JSON-escaped (control characters visible), capped. */
-function shown(input, value) {
-    if (input === 'token')
-        return '(hidden)';
-    const quoted = JSON.stringify(value);
-    return quoted.length > MAX_SHOWN
-        ? `${quoted.slice(0, MAX_SHOWN)}…" (${value.length} characters)`
-        : quoted;
-}
-function problem(input, value, expected) {
-    return { input, message: `Input '${input}' is ${shown(input, value)}: ${expected}` };
-}
-const ok = (value) => ({ ok: true, value });
-const bad = (expected) => ({ ok: false, expected });
-/** Exactly @actions/core getBooleanInput's rule (YAML 1.2 core schema booleans). */
-function parseBoolean(value) {
-    if (['true', 'True', 'TRUE'].includes(value))
-        return ok(true);
-    if (['false', 'False', 'FALSE'].includes(value))
-        return ok(false);
-    return bad('expected true or false (also True, TRUE, False, FALSE)');
-}
-function parseHoldLock(value) {
-    const v = value.toLowerCase();
-    return v === 'job' || v === 'sync'
-        ? ok(v)
-        : bad("expected 'job' (held until the post step) or 'sync' (released once the checkout is ready)");
-}
-function parseSubmodules(value) {
-    const v = value.toLowerCase();
-    if (v === 'false')
-        return ok(false);
-    if (v === 'true')
-        return ok(true);
-    if (v === 'recursive')
-        return ok('recursive');
-    return bad("expected 'false', 'true' (first level) or 'recursive'");
-}
-/** -1, or seconds >= 0; decimals allowed (sub-second timeouts are useful to scripts and tests). */
-function parseLockTimeout(value) {
-    if (value === '-1')
-        return ok(-1);
-    if (/^\d{1,9}(\.\d{1,3})?$/.test(value))
-        return ok(Number(value));
-    return bad('expected seconds to wait: -1 (forever), 0 (one try) or a number such as 300 or 2.5');
-}
-const MAX_DEPTH = 2147483647; // git stores depth in an int
-function parseFetchDepth(value) {
-    if (/^\d{1,10}$/.test(value) && Number(value) <= MAX_DEPTH)
-        return ok(Number(value));
-    return bad('expected a whole number >= 0 (0 = full history)');
-}
-const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,99})$/;
-const NAME = /^[A-Za-z0-9._-]{1,100}$/;
-/** `owner/name` with GitHub's characters; returns it with a trailing `.git` dropped. */
-function parseRepository(value) {
-    const expected = 'expected owner/name, e.g. acme/widgets (letters, digits, - and _ in the owner; letters, digits, ., - and _ in the name)';
-    const parts = value.split('/');
-    if (parts.length !== 2)
-        return bad(expected);
-    const [owner, rawName] = parts;
-    const name = rawName.replace(/\.git$/, '');
-    if (!OWNER.test(owner) || !NAME.test(name) || name === '.' || name === '..')
-        return bad(expected);
-    return ok(`${owner}/${name}`);
-}
-const FULL_SHA = /^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/;
-/**
- * A branch, tag, full SHA or fully qualified ref, by git check-ref-format's rules, plus: no
- * leading '-' (it would read as an option to git, argument injection).
- */
-function parseRef(value) {
-    const expected = 'expected a branch, tag, full commit SHA (40 or 64 hex digits) or a ref such as refs/pull/12/merge, in git check-ref-format form';
-    if (value === '' || FULL_SHA.test(value))
-        return ok(value);
-    const why = refFormatProblem(value);
-    return why ? bad(`${why}; ${expected}`) : ok(value);
-}
-function refFormatProblem(ref) {
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u0020\u007f]/.test(ref))
-        return 'spaces and control characters are not allowed';
-    if (ref.startsWith('-'))
-        return "a leading '-' is not allowed";
-    if (/[~^:?*[\\]/.test(ref))
-        return 'the characters ~ ^ : ? * [ \\ are not allowed';
-    if (ref.includes('..'))
-        return "'..' is not allowed";
-    if (ref.includes('@{') || ref === '@')
-        return "'@{' and a lone '@' are not allowed";
-    if (ref.startsWith('/') || ref.endsWith('/') || ref.includes('//'))
-        return 'empty path components are not allowed';
-    if (ref.endsWith('.'))
-        return "a trailing '.' is not allowed";
-    for (const component of ref.split('/')) {
-        if (component.startsWith('.'))
-            return "a component starting with '.' is not allowed";
-        if (component.endsWith('.lock'))
-            return "a component ending in '.lock' is not allowed";
-    }
-    if (ref.length > 1024)
-        return 'it is longer than 1024 characters';
-    return undefined;
-}
-/** http(s) only, no credentials (they would reach logs), no query or fragment. */
-function parseServerUrl(value) {
-    const expected = 'expected an http(s) URL such as https://github.com or https://ghes.example.com, without user, password, query or fragment';
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        return bad(expected);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:')
-        return bad(expected);
-    if (url.username || url.password || url.search || url.hash || !url.hostname)
-        return bad(expected);
-    return ok(value.replace(/\/+$/, ''));
-}
-/** The token goes into an HTTP header (§3.4): header-breaking characters are refused. */
-function parseToken(value) {
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f\s]/.test(value))
-        return bad('expected a token without whitespace or control characters');
-    return ok(value);
-}
-const MAX_CACHE_KEY = 512;
-function parseCacheKey(value) {
-    if (value.length > MAX_CACHE_KEY)
-        return bad(`expected at most ${MAX_CACHE_KEY} characters`);
-    if (!/^[A-Za-z0-9._\-/:+=@]*$/.test(value))
-        return bad('expected letters, digits and . _ - / : + = @ only (no commas or spaces)');
-    return ok(value);
-}
-/**
- * Empty `ref` on the workflow's own repository (compared case-insensitively) means the
- * triggering commit (GITHUB_SHA, fetched through GITHUB_REF); on another repository, the remote's
- * default branch. A full SHA is a commit to check out, not a ref name. Same rules as
- * actions/checkout.
- */
-function resolveRefRequest(refInput, repository, env) {
-    const ref = refInput.trim();
-    if (FULL_SHA.test(ref))
-        return { ref: '', commit: ref.toLowerCase() };
-    if (ref !== '')
-        return { ref, commit: '' };
-    const own = (env.GITHUB_REPOSITORY ?? '').toLowerCase();
-    if (own === '' || own !== repository.toLowerCase())
-        return { ref: '', commit: '' };
-    return { ref: env.GITHUB_REF ?? '', commit: (env.GITHUB_SHA ?? '').toLowerCase() };
-}
-/**
- * Parses every input; never throws for bad values (see `readInputs`). `homedir` defaults to
- * HOME (USERPROFILE on Windows), then the OS's idea of it.
- */
-function parseInputs(getInput, env, platform, homedir = (platform === 'win32' ? env.USERPROFILE : env.HOME) || external_node_os_default().homedir()) {
-    const problems = [];
-    const raw = (name) => {
-        const value = (getInput(name) ?? '').trim();
-        return value === '' ? (LITERAL_DEFAULTS[name] ?? '') : value;
-    };
-    function take(name, parse, fallback, value = raw(name)) {
-        const parsed = parse(value);
-        if (parsed.ok)
-            return parsed.value;
-        problems.push(problem(name, value, parsed.expected));
-        return fallback;
-    }
-    const repositoryValue = raw('repository') || (env.GITHUB_REPOSITORY ?? '');
-    const repository = take('repository', parseRepository, '', repositoryValue);
-    const ref = take('ref', parseRef, '');
-    const token = take('token', parseToken, '');
-    const serverUrl = take('github-server-url', parseServerUrl, '', raw('github-server-url') || env.GITHUB_SERVER_URL || 'https://github.com');
-    const holdLock = take('hold-lock', parseHoldLock, 'job');
-    const lockTimeoutSeconds = take('lock-timeout', parseLockTimeout, -1);
-    const clean = take('clean', parseBoolean, true);
-    const fetchDepth = take('fetch-depth', parseFetchDepth, 0);
-    const fetchTags = take('fetch-tags', parseBoolean, false);
-    const submodules = take('submodules', parseSubmodules, false);
-    const lfs = take('lfs', parseBoolean, false);
-    const persistCredentials = take('persist-credentials', parseBoolean, false);
-    const cache = take('cache', parseBoolean, true);
-    const cacheKey = take('cache-key', parseCacheKey, '');
-    let root = '';
-    let clonePath = '';
-    let identity;
-    try {
-        root = resolveRoot({ platform, rootInput: raw('root'), env, homedir });
-    }
-    catch (error) {
-        problems.push(pathProblem(error));
-    }
-    if (repository && serverUrl) {
-        identity = repositoryIdentity(serverUrl, repository);
-        if (root) {
-            try {
-                clonePath = resolveClonePath({ platform, root, pathInput: raw('path'), identity, homedir });
-            }
-            catch (error) {
-                problems.push(pathProblem(error));
-            }
-        }
-    }
-    if (problems.length > 0 || !identity)
-        return { ok: false, problems };
     return {
-        ok: true,
-        inputs: {
-            repository,
-            identity,
-            repositoryId: identity.key,
-            remoteUrl: `${serverUrl}/${repository}`,
-            refInput: ref,
-            ...resolveRefRequest(ref, repository, env),
-            token,
-            serverUrl,
-            root,
-            clonePath,
-            holdLock,
-            lockTimeoutSeconds,
-            clean,
-            fetchDepth,
-            fetchTags,
-            submodules,
-            lfs,
-            persistCredentials,
-            cache,
-            cacheKey
-        }
+        display: `${parts[0]}/${parts[1]}`,
+        owner,
+        name,
+        serverUrl: base,
+        host,
+        prefix,
+        key: [host, ...prefix, owner, name].join('/'),
+        remoteUrl: `${base}/${parts[0]}/${parts[1]}`,
+        segments
     };
 }
-function pathProblem(error) {
-    if (error instanceof PathInputError)
-        return { input: error.input, message: error.message };
-    throw error;
-}
-/** `parseInputs`, throwing one `InputError` that lists every bad input. */
-function readInputs(getInput, env, platform, homedir) {
-    const result = parseInputs(getInput, env, platform, homedir);
-    if (!result.ok)
-        throw new InputError(result.problems);
-    return result.inputs;
-}
-
-// EXTERNAL MODULE: ./src/lock/index.ts + 18 modules
-var src_lock = __nccwpck_require__(4972);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/git/auth.ts
-/** Basic credentials the way GitHub expects a token over HTTPS. */
-function basicCredential(token) {
-    return Buffer.from(`x-access-token:${token}`, 'utf8').toString('base64');
-}
-/** `http.<server>/.extraheader` scoped to the server, like actions/checkout. */
-function authHeaderEntry(serverUrl, token) {
-    return {
-        key: `http.${serverOrigin(serverUrl)}/.extraheader`,
-        value: `AUTHORIZATION: basic ${basicCredential(token)}`
-    };
-}
-/** `https://github.com/` and `https://github.com` scope the same; strip path, query, credentials. */
-function serverOrigin(serverUrl) {
-    const url = new URL(serverUrl);
-    return `${url.protocol}//${url.host}`;
-}
-/** Every form in which the token could leak into output: redact all of them. */
-function tokenSecrets(token) {
-    if (!token)
-        return [];
-    return [token, basicCredential(token)];
-}
 /**
- * Appends config entries to the env's GIT_CONFIG_COUNT list, keeping entries a caller (or
- * the runner) already put there rather than clobbering them. Pure.
- */
-function withConfigEntries(baseEnv, entries) {
-    const env = { ...baseEnv };
-    const existing = Number.parseInt(baseEnv.GIT_CONFIG_COUNT ?? '0', 10);
-    let count = Number.isFinite(existing) && existing > 0 ? existing : 0;
-    for (const entry of entries) {
-        env[`GIT_CONFIG_KEY_${count}`] = entry.key;
-        env[`GIT_CONFIG_VALUE_${count}`] = entry.value;
-        count++;
-    }
-    env.GIT_CONFIG_COUNT = String(count);
-    return env;
-}
-/**
- * The environment for every git process of a sync: auth header and safe.directory as
- * command-scope config (§3.4, §3.5: never argv, never a config file), no prompts, protocol v2,
- * no automatic gc in the middle of a sync (it runs once, explicitly, at the end).
- */
-function gitAuthEnv(options) {
-    const entries = [
-        { key: 'protocol.version', value: '2' },
-        { key: 'gc.auto', value: '0' },
-        { key: 'maintenance.auto', value: 'false' }
-    ];
-    for (const dir of options.safeDirectories)
-        entries.push({ key: 'safe.directory', value: dir });
-    if (options.token)
-        entries.push(authHeaderEntry(options.serverUrl, options.token));
-    entries.push(...(options.extraConfig ?? []));
-    const env = withConfigEntries(options.baseEnv, entries);
-    env.GIT_TERMINAL_PROMPT = '0';
-    env.GCM_INTERACTIVE = 'never';
-    // Empty askpass stops git from falling back to core.askPass: nothing may prompt a job.
-    env.GIT_ASKPASS = '';
-    env.SSH_ASKPASS = '';
-    return env;
-}
-/**
- * persist-credentials: true (§1) — auth for later steps through their environment, never
- * the shared clone's config (§3.4). Appends to the current GIT_CONFIG_COUNT list.
- */
-function persistedCredentialEnv(options) {
-    const baseEnv = options.baseEnv ?? process.env;
-    const full = withConfigEntries(baseEnv, [
-        authHeaderEntry(options.serverUrl, options.token),
-        { key: 'safe.directory', value: options.clonePath }
-    ]);
-    const env = {};
-    const names = [];
-    for (const [name, value] of Object.entries(full)) {
-        if (value !== undefined && value !== baseEnv[name]) {
-            env[name] = value;
-            names.push(name);
-        }
-    }
-    const restore = {};
-    for (const name of names) {
-        // An empty GIT_CONFIG_COUNT is a fatal "bogus count" for git: restore a number.
-        restore[name] = name === 'GIT_CONFIG_COUNT' ? (baseEnv.GIT_CONFIG_COUNT ?? '0') : '';
-    }
-    return { env, restore, names };
-}
-
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
-;// CONCATENATED MODULE: ./src/git/git.ts
-
-/** A git command that failed: which command, in which directory, and what git said. */
-class GitError extends Error {
-    args;
-    cwd;
-    exitCode;
-    stderr;
-    constructor(args, cwd, exitCode, stderr, why, message) {
-        const said = stderr.trim() || '(no output)';
-        const hint = failureHint(stderr);
-        super(message ??
-            `git ${args.join(' ')} failed in ${cwd}` +
-                (why ? ` (${why})` : exitCode === null ? '' : ` (exit code ${exitCode})`) +
-                `: ${said}` +
-                (hint ? `\n${hint}` : ''));
-        this.name = 'GitError';
-        this.args = args;
-        this.cwd = cwd;
-        this.exitCode = exitCode;
-        this.stderr = stderr;
-    }
-}
-/**
- * What a user should check, for the failures git words in its own terms (a refused token shows
- * up as "could not read Username ... terminal prompts disabled"). Pure; undefined when git's
- * message speaks for itself.
- */
-function failureHint(stderr) {
-    if (/could not read (Username|Password)|Authentication failed|returned error: 40[13]\b/i.test(stderr))
-        return 'The server refused the credentials: check that the token is valid and may read this repository.';
-    if (/repository '.*' not found|Repository not found|returned error: 404\b/i.test(stderr))
-        return 'The server has no such repository, or the token cannot see it: check the repository name and the token.';
-    if (/Failed to connect|Could not connect|Could not resolve host|Connection refused|Connection timed out/i.test(stderr))
-        return "The server could not be reached: check the server URL and the runner's network.";
-    return undefined;
-}
-/** Replaces every secret in `text` with ***; empty secrets are ignored. */
-function redact(text, secrets) {
-    let out = text;
-    for (const secret of secrets) {
-        if (secret.length > 0)
-            out = out.split(secret).join('***');
-    }
-    return out;
-}
-/**
- * Runs the real git binary without a shell. Arguments must never carry secrets (§3.4): the
- * caller puts them in ctx.env. Throws GitError (redacted) on a failing exit code.
- */
-function runGit(ctx, cwd, args, options = {}) {
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_.spawn)('git', args, { cwd, env: ctx.env, stdio: ['ignore', 'pipe', 'pipe'] });
-        if (child.pid !== undefined)
-            ctx.onGitProcess?.(child.pid);
-        const out = [];
-        const err = [];
-        child.stdout.on('data', (chunk) => out.push(chunk));
-        child.stderr.on('data', (chunk) => err.push(chunk));
-        child.on('error', error => {
-            const why = error.code === 'ENOENT'
-                ? 'git is not installed or not on PATH'
-                : error.message;
-            reject(new GitError(args, cwd, null, '', redact(why, ctx.secrets)));
-        });
-        child.on('close', (code, signal) => {
-            const stdout = Buffer.concat(out).toString('utf8');
-            const stderr = redact(Buffer.concat(err).toString('utf8'), ctx.secrets);
-            const exitCode = code ?? -1;
-            if (code === 0 || (code !== null && options.okExitCodes?.includes(code))) {
-                resolve({ stdout, stderr, exitCode });
-            }
-            else {
-                reject(new GitError(args, cwd, code, stderr, signal ? `killed by ${signal}` : undefined));
-            }
-        });
-    });
-}
-
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./src/git/inspect.ts
-
-
-
-
-/**
- * A repository identity for comparing origins: scheme-less host, case-insensitive path
- * (GitHub treats owner/name case-insensitively), no credentials, no `.git`, no trailing '/'.
- * Local paths and file:// URLs compare by their absolute path. Pure.
+ * A remote URL reduced to what identifies the repository: host and path lower-cased, no
+ * credentials, no `.git`, no trailing '/'. Local paths and file:// URLs compare by absolute
+ * path. Used wherever an `origin` is checked (store, cache archive). Pure.
  */
 function normalizeRemoteUrl(remote) {
     const trimmed = remote.trim();
+    const stripGit = (p) => p
+        .replace(/\/+$/, '')
+        .replace(/\.git$/i, '')
+        .replace(/\/+$/, '');
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
         const url = new URL(trimmed);
         if (url.protocol === 'file:')
-            return `file:${stripGit(external_node_path_default().resolve(decodeURIComponent(url.pathname)))}`;
+            return `file:${stripGit(decodeURIComponent(url.pathname))}`;
         const port = url.port ? `:${url.port}` : '';
         return `${url.hostname.toLowerCase()}${port}${stripGit(url.pathname).toLowerCase()}`;
     }
     const scp = /^(?:[^@/]+@)?([^:/]+):(.+)$/.exec(trimmed); // git@github.com:owner/name.git
-    if (scp && !external_node_path_default().isAbsolute(trimmed))
-        return `${scp[1].toLowerCase()}/${stripGit(scp[2]).toLowerCase()}`;
-    return `file:${stripGit(external_node_path_default().resolve(trimmed))}`;
-}
-function stripGit(p) {
-    return p
-        .replace(/\/+$/, '')
-        .replace(/\.git$/i, '')
-        .replace(/\/+$/, '');
+    if (scp && !trimmed.startsWith('/'))
+        return `${scp[1].toLowerCase()}/${stripGit(scp[2]).toLowerCase().replace(/^\/+/, '')}`;
+    return `file:${stripGit(trimmed)}`;
 }
 function sameRepository(a, b) {
     return normalizeRemoteUrl(a) === normalizeRemoteUrl(b);
-}
-/**
- * Finds a damaged object store without reading every object (`git fsck` is too slow for big
- * clones): every loose object must inflate completely to its announced size, and every pack
- * must end with the checksum its index records (what git itself checks when it opens a pack).
- * Returns the first problem found, or undefined.
- */
-function findObjectStoreDamage(gitDir, hashBytes = 20) {
-    const objects = external_node_path_default().join(gitDir, 'objects');
-    for (const fanout of safeReaddir(objects)) {
-        if (!/^[0-9a-f]{2}$/.test(fanout))
-            continue;
-        for (const name of safeReaddir(external_node_path_default().join(objects, fanout))) {
-            if (!/^[0-9a-f]+$/.test(name))
-                continue; // tmp_obj_* from a killed writer: harmless
-            const file = external_node_path_default().join(objects, fanout, name);
-            const problem = looseObjectProblem(file);
-            if (problem)
-                return `${file}: ${problem}`;
-        }
-    }
-    const packDir = external_node_path_default().join(objects, 'pack');
-    for (const name of safeReaddir(packDir)) {
-        if (!name.endsWith('.idx'))
-            continue;
-        const idx = external_node_path_default().join(packDir, name);
-        const pack = idx.replace(/\.idx$/, '.pack');
-        if (!(0,external_node_fs_.existsSync)(pack))
-            return `${idx}: its pack file is missing`;
-        const recorded = readTail(idx, 2 * hashBytes)?.subarray(0, hashBytes);
-        const actual = readTail(pack, hashBytes);
-        if (!recorded || !actual || !recorded.equals(actual))
-            return `${pack}: truncated or damaged`;
-    }
-    return undefined;
-}
-function looseObjectProblem(file) {
-    let data;
-    try {
-        data = (0,external_node_zlib_.inflateSync)((0,external_node_fs_.readFileSync)(file));
-    }
-    catch (error) {
-        return `cannot be inflated (${error.message})`;
-    }
-    const nul = data.indexOf(0);
-    const header = /^(blob|tree|commit|tag) (\d+)$/.exec(data.subarray(0, Math.max(nul, 0)).toString('latin1'));
-    if (nul < 0 || !header)
-        return 'has no valid object header';
-    if (data.length - nul - 1 !== Number(header[2]))
-        return 'is truncated';
-    return undefined;
-}
-function readTail(file, length) {
-    let fd;
-    try {
-        fd = (0,external_node_fs_.openSync)(file, 'r');
-        const size = (0,external_node_fs_.fstatSync)(fd).size;
-        if (size < length)
-            return undefined;
-        const buffer = Buffer.alloc(length);
-        (0,external_node_fs_.readSync)(fd, buffer, 0, length, size - length);
-        return buffer;
-    }
-    catch {
-        return undefined;
-    }
-    finally {
-        if (fd !== undefined)
-            (0,external_node_fs_.closeSync)(fd);
-    }
-}
-function safeReaddir(dir) {
-    try {
-        return (0,external_node_fs_.readdirSync)(dir);
-    }
-    catch {
-        return [];
-    }
-}
-/**
- * Classifies an existing shared clone cheaply (§3.2): is it a git repository of its own
- * (not one found in a parent directory), is `origin` the requested repository, can HEAD's
- * commit and tree be read, is the object store intact.
- */
-async function inspectClone(ctx, clonePath, remoteUrl) {
-    let stat;
-    try {
-        stat = (0,external_node_fs_.statSync)(clonePath);
-    }
-    catch {
-        return { kind: 'missing' };
-    }
-    if (!stat.isDirectory())
-        return { kind: 'not-a-repo', reason: 'it is not a directory' };
-    if ((0,external_node_fs_.readdirSync)(clonePath).length === 0)
-        return { kind: 'missing' };
-    const gitDir = external_node_path_default().join(clonePath, '.git');
-    if (!(0,external_node_fs_.existsSync)(external_node_path_default().join(gitDir, 'HEAD'))) {
-        return { kind: 'not-a-repo', reason: `${gitDir} is missing or has no HEAD` };
-    }
-    // The ceiling keeps git from answering with a repository in a parent directory.
-    const env = { ...ctx.env, GIT_CEILING_DIRECTORIES: external_node_path_default().dirname(clonePath) };
-    const local = { ...ctx, env };
-    try {
-        await runGit(local, clonePath, ['rev-parse', '--absolute-git-dir']);
-        const origin = (await runGit(local, clonePath, ['config', '--get', 'remote.origin.url'], { okExitCodes: [1] })).stdout.trim();
-        if (!sameRepository(origin, remoteUrl))
-            return { kind: 'wrong-origin', origin: origin || '(none)' };
-        const format = (await runGit(local, clonePath, ['rev-parse', '--show-object-format'])).stdout.trim();
-        const damage = findObjectStoreDamage(gitDir, format === 'sha256' ? 32 : 20);
-        if (damage)
-            return { kind: 'corrupt', reason: damage };
-        const head = await runGit(local, clonePath, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], {
-            okExitCodes: [1]
-        });
-        const shallow = (0,external_node_fs_.existsSync)(external_node_path_default().join(gitDir, 'shallow'));
-        if (head.exitCode !== 0) {
-            // An unborn branch (a clone whose first checkout never happened) is fine; a detached
-            // HEAD naming a missing commit is not.
-            const symbolic = await runGit(local, clonePath, ['symbolic-ref', '-q', 'HEAD'], {
-                okExitCodes: [1]
-            });
-            if (symbolic.exitCode === 0)
-                return { kind: 'good', shallow };
-            return { kind: 'corrupt', reason: 'HEAD names a commit that is not in the repository' };
-        }
-        const sha = head.stdout.trim();
-        await runGit(local, clonePath, ['cat-file', '-e', `${sha}^{tree}`]);
-        return { kind: 'good', head: sha, shallow };
-    }
-    catch (error) {
-        if (error instanceof GitError)
-            return { kind: 'corrupt', reason: error.message };
-        throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/git/progress.ts
-
-
-/**
- * Bytes git received, read from its `--progress` output ("Receiving objects: 100% (n/n),
- * 1.20 MiB | ..." or "Unpacking objects: ..., 250 bytes | ..."). Undefined when git printed no
- * transfer size (nothing fetched, or too little for a throughput line). Pure.
- */
-function parseTransferredBytes(stderr) {
-    const units = { bytes: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
-    let last;
-    for (const line of stderr.split(/[\r\n]+/)) {
-        const match = /(?:Receiving|Unpacking) objects:.*?,\s*([\d.]+)\s*(bytes|KiB|MiB|GiB)\b/.exec(line);
-        if (match)
-            last = Math.round(Number(match[1]) * units[match[2]]);
-    }
-    return last;
-}
-/**
- * Total size of the files in a git directory's object store. The growth across a fetch is
- * what the fetch brought when git printed no transfer size (small or fast transfers).
- */
-function objectStoreBytes(gitDir) {
-    let total = 0;
-    const objects = external_node_path_default().join(gitDir, 'objects');
-    for (const sub of progress_safeReaddir(objects)) {
-        if (!/^(?:[0-9a-f]{2}|pack)$/.test(sub))
-            continue;
-        for (const name of progress_safeReaddir(external_node_path_default().join(objects, sub))) {
-            try {
-                total += (0,external_node_fs_.statSync)(external_node_path_default().join(objects, sub, name)).size;
-            }
-            catch {
-                // removed while we looked (gc): not ours to count
-            }
-        }
-    }
-    return total;
-}
-function progress_safeReaddir(dir) {
-    try {
-        return (0,external_node_fs_.readdirSync)(dir);
-    }
-    catch {
-        return [];
-    }
-}
-
-;// CONCATENATED MODULE: ./src/git/refs.ts
-/**
- * Pure decisions about what to fetch for a requested ref (§3.3). The one network question
- * (what a short name or the default branch means) is answered by ls-remote in sync.ts and
- * handed in as RemoteRefs.
- */
-const REMOTE = 'origin';
-const refs_FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
-function isFullSha(value) {
-    return refs_FULL_SHA.test(value);
-}
-/** What ls-remote must be asked, or null when the ref's kind is clear from its spelling. */
-function remoteQueryFor(ref, commit) {
-    if (ref === '')
-        return commit ? null : ['HEAD'];
-    if (isFullSha(ref) || ref.startsWith('refs/'))
-        return null;
-    return [`refs/heads/${ref}`, `refs/tags/${ref}`];
-}
-/** Parses `git ls-remote --symref` output. */
-function parseLsRemote(stdout) {
-    const result = { refs: {} };
-    for (const line of stdout.split('\n')) {
-        const symref = /^ref: (\S+)\tHEAD$/.exec(line);
-        if (symref) {
-            result.defaultBranch = symref[1];
-            continue;
-        }
-        const plain = /^([0-9a-f]+)\t(\S+)$/.exec(line);
-        if (plain)
-            result.refs[plain[2]] = plain[1];
-    }
-    return result;
-}
-/** The message for a ref the remote does not have: names the ref and what was tried. */
-function unknownRefMessage(ref, remoteUrl, tried) {
-    return (`ref '${ref}' was not found in ${remoteUrl} (looked for ${tried.join(', ')}); ` +
-        `check the 'ref' input: a branch, tag, full SHA or refs/pull/N/merge`);
-}
-/**
- * Gives a requested ref its kind. Short names: branch wins over tag (actions/checkout does
- * the same). Empty ref: the commit if one is given, else the remote's default branch.
- * Undefined when the remote has no such ref.
- */
-function qualifyRef(ref, commit, remote) {
-    if (ref === '') {
-        if (commit)
-            return { kind: 'commit', sha: commit.toLowerCase() };
-        const head = remote?.defaultBranch;
-        return head ? qualifyRef(head, undefined, null) : undefined;
-    }
-    if (isFullSha(ref))
-        return { kind: 'commit', sha: ref.toLowerCase() };
-    if (ref.startsWith('refs/heads/')) {
-        return { kind: 'branch', ref, name: ref.slice('refs/heads/'.length) };
-    }
-    if (ref.startsWith('refs/tags/'))
-        return { kind: 'tag', ref, name: ref.slice('refs/tags/'.length) };
-    if (/^refs\/pull\/\d+\/(?:merge|head)$/.test(ref))
-        return { kind: 'pull', ref };
-    if (ref.startsWith('refs/'))
-        return { kind: 'other', ref };
-    const branch = `refs/heads/${ref}`;
-    const tag = `refs/tags/${ref}`;
-    if (remote && branch in remote.refs)
-        return { kind: 'branch', ref: branch, name: ref };
-    if (remote && tag in remote.refs)
-        return { kind: 'tag', ref: tag, name: ref };
-    return undefined;
-}
-/** Where a fetched ref is kept locally, following actions/checkout's naming. */
-function localRefFor(target) {
-    switch (target.kind) {
-        case 'branch':
-            return `refs/remotes/${REMOTE}/${target.name}`;
-        case 'tag':
-            return target.ref;
-        case 'pull':
-            return target.ref.replace(/^refs\//, 'refs/remotes/');
-        case 'other':
-            return target.ref;
-    }
-}
-/**
- * Decides the fetch. Depth: a full clone stays full when a shallow fetch is asked for (the
- * history is already paid for, and other jobs sharing the clone may want it); a shallow clone
- * is deepened with --unshallow when full history is asked for.
- */
-/** Where a fetched bare commit is kept (one ref, overwritten by each such fetch). */
-const COMMIT_REF = 'refs/shared-checkout/commit';
-function planFetch(input) {
-    const args = ['--no-recurse-submodules', '--progress'];
-    args.push(input.fetchTags ? '--tags' : '--no-tags');
-    if (input.fetchDepth > 0) {
-        if (input.shallow || !input.hasHistory)
-            args.push(`--depth=${input.fetchDepth}`);
-    }
-    else if (input.shallow) {
-        args.push('--unshallow');
-    }
-    const commit = input.commit?.toLowerCase() || undefined;
-    const { target } = input;
-    if (target.kind === 'commit') {
-        // Stored under a ref: objects no ref points at are not offered as "have" in the next job's
-        // fetch, which would make the server send the shared history again (§3.3).
-        return { args, refspecs: [`+${target.sha}:${COMMIT_REF}`], checkoutTarget: target.sha, ref: '' };
-    }
-    const local = localRefFor(target);
-    const source = commit ?? target.ref;
-    return {
-        args,
-        refspecs: [`+${source}:${local}`],
-        checkoutTarget: commit ?? `${local}^{commit}`,
-        ref: target.ref
-    };
-}
-
-;// CONCATENATED MODULE: ./src/git/leftovers.ts
-/**
- * State an earlier job left in the shared clone that would change what this job checks out, or
- * make every later sync fail (§3.2 "never silently used"): repository-layout and redirect
- * settings in its config, a sparse checkout, index entries flagged skip-worktree or
- * assume-unchanged. Undone under the lock, each undoing logged.
- */
-
-
-
-/** `git config --list --null` output: `key\nvalue\0` records (a key alone for `[x] y`). Pure. */
-function parseConfigList(output) {
-    return output
-        .split('\0')
-        .filter(record => record !== '')
-        .map(record => {
-        const newline = record.indexOf('\n');
-        return newline < 0
-            ? { key: record, value: 'true' }
-            : { key: record.slice(0, newline), value: record.slice(newline + 1) };
-    });
-}
-/**
- * Which settings of the clone's own config files to undo. Pure. Keys come lower-cased from git
- * except URL subsections, which are matched case-insensitively here.
- */
-function configRepairs(values) {
-    const repairs = [];
-    const seen = new Set();
-    for (const { key, value } of values) {
-        const lower = key.toLowerCase();
-        if (seen.has(key))
-            continue;
-        if (lower === 'core.bare' && /^(true|yes|on|1)$/i.test(value)) {
-            repairs.push({ key, set: 'false', why: 'a shared clone has a working tree' });
-        }
-        else if (lower === 'core.worktree') {
-            repairs.push({ key, why: 'it moves the working tree out of the shared clone' });
-        }
-        else if (/^url\..+\.(insteadof|pushinsteadof)$/.test(lower)) {
-            repairs.push({ key, why: 'it would redirect fetches away from the requested server' });
-        }
-        else if (/^http\.(.+\.)?extraheader$/.test(lower)) {
-            repairs.push({ key, why: 'a stored header clashes with the credentials of each job' });
-        }
-        else
-            continue;
-        seen.add(key);
-    }
-    return repairs;
-}
-/** Index entries flagged by an earlier job, from `git ls-files -v -z` output. Pure. */
-function flaggedIndexPaths(lsFilesV) {
-    const flagged = { skipWorktree: [], assumeUnchanged: [] };
-    for (const line of lsFilesV.split('\0')) {
-        if (line.length < 3)
-            continue;
-        const tag = line[0];
-        if (tag === 'S')
-            flagged.skipWorktree.push(line.slice(2));
-        else if (tag >= 'a' && tag <= 'z')
-            flagged.assumeUnchanged.push(line.slice(2));
-    }
-    return flagged;
-}
-const PATHS_PER_CALL = 500;
-function isSparseCheckoutOn({ key, value }) {
-    return key.toLowerCase() === 'core.sparsecheckout' && /^(true|yes|on|1)$/i.test(value);
-}
-function mayHaveReplaceRefs(gitDir) {
-    if ((0,external_node_fs_.existsSync)(external_node_path_default().join(gitDir, 'refs', 'replace')))
-        return true;
-    try {
-        return (0,external_node_fs_.readFileSync)(external_node_path_default().join(gitDir, 'packed-refs'), 'latin1').includes(' refs/replace/');
-    }
-    catch {
-        return false;
-    }
-}
-/** Undoes what an earlier job left (see the module comment). Returns one line per undoing. */
-async function undoLeftovers(ctx, clonePath, log) {
-    const undone = [];
-    const gitDir = external_node_path_default().join(clonePath, '.git');
-    let sparse = false;
-    for (const file of [external_node_path_default().join(gitDir, 'config'), external_node_path_default().join(gitDir, 'config.worktree')]) {
-        if (!(0,external_node_fs_.existsSync)(file))
-            continue;
-        // --file: readable even when core.worktree/core.bare make the repository unusable.
-        const listed = await runGit(ctx, clonePath, ['config', '--file', file, '--list', '--null'], {
-            okExitCodes: [1]
-        });
-        const values = parseConfigList(listed.stdout);
-        sparse = sparse || values.some(v => isSparseCheckoutOn(v));
-        for (const repair of configRepairs(values)) {
-            const args = 'set' in repair
-                ? ['config', '--file', file, repair.key, repair.set]
-                : ['config', '--file', file, '--unset-all', repair.key];
-            await runGit(ctx, clonePath, args, { okExitCodes: [5] });
-            const what = 'set' in repair ? `set ${repair.key}=${repair.set}` : `removed ${repair.key}`;
-            const line = `${what} in ${file} (${repair.why})`;
-            log.info(`${line}; it was left by an earlier job`);
-            undone.push(line);
-        }
-    }
-    if (sparse) {
-        await runGit(ctx, clonePath, ['sparse-checkout', 'disable']);
-        const line = `disabled the sparse checkout of ${clonePath}`;
-        log.info(`${line}; it was left by an earlier job and would hide files of this checkout`);
-        undone.push(line);
-    }
-    // Looked up only when some exist: a warm sync should not pay a git process for nothing.
-    if (mayHaveReplaceRefs(gitDir)) {
-        const refs = await runGit(ctx, clonePath, [
-            'for-each-ref',
-            '--format=%(refname)',
-            'refs/replace/'
-        ]);
-        for (const ref of refs.stdout.split('\n').filter(Boolean)) {
-            await runGit(ctx, clonePath, ['update-ref', '-d', ref]);
-            const line = `removed ${ref} from ${clonePath}`;
-            log.info(`${line} (left by an earlier job; it would swap the content of a commit)`);
-            undone.push(line);
-        }
-    }
-    const listing = await runGit(ctx, clonePath, ['ls-files', '-v', '-z'], { okExitCodes: [128] });
-    const flagged = flaggedIndexPaths(listing.exitCode === 0 ? listing.stdout : '');
-    // One flag per call: update-index applies only one of --no-skip-worktree/--no-assume-unchanged.
-    for (const [flag, paths] of [
-        ['--no-skip-worktree', flagged.skipWorktree],
-        ['--no-assume-unchanged', flagged.assumeUnchanged]
-    ]) {
-        for (let i = 0; i < paths.length; i += PATHS_PER_CALL) {
-            await runGit(ctx, clonePath, [
-                'update-index',
-                flag,
-                '--',
-                ...paths.slice(i, i + PATHS_PER_CALL)
-            ]);
-        }
-        if (paths.length > 0) {
-            const line = `cleared ${flag.slice(5)} on ${paths.length} index entries of ${clonePath}`;
-            log.info(`${line} (left by an earlier job; git would not check those files out)`);
-            undone.push(line);
-        }
-    }
-    return undone;
-}
-
-;// CONCATENATED MODULE: ./src/git/platform.ts
-/**
- * Settings a platform needs on every git command of a sync. Pure: the platform is a parameter,
- * so every OS's answer is testable anywhere. Windows: without core.longpaths, checking out a
- * path longer than MAX_PATH (260 characters) fails, and shared clones live deep under the root
- * (`<root>\<host>\<owner>\<name>\...`, issue 7.3).
- */
-function platformConfigEntries(platform) {
-    return platform === 'win32' ? [{ key: 'core.longpaths', value: 'true' }] : [];
-}
-
-;// CONCATENATED MODULE: ./src/git/repair.ts
-
-
-
-/** Lock files git keeps at the top of a git directory (§3.2). */
-const GITDIR_LOCKS = new Set([
-    'index.lock',
-    'shallow.lock',
-    'HEAD.lock',
-    'ORIG_HEAD.lock',
-    'FETCH_HEAD.lock',
-    'config.lock',
-    'packed-refs.lock'
-]);
-/**
- * Is `relative` (a path inside a git directory, '/'-separated) one of git's own lock files?
- * Pure. `refs/**\/*.lock` at any depth; the fixed names only at the top of a git directory.
- */
-function isGitLockFile(relative) {
-    const parts = relative.split('/');
-    const name = parts[parts.length - 1];
-    if (parts.length === 1)
-        return GITDIR_LOCKS.has(name);
-    return parts[0] === 'refs' && name.endsWith('.lock');
-}
-function entries(dir) {
-    try {
-        return (0,external_node_fs_.readdirSync)(dir);
-    }
-    catch {
-        return [];
-    }
-}
-function isDirectory(file) {
-    try {
-        return (0,external_node_fs_.lstatSync)(file).isDirectory(); // lstat: never follow a symlink out of the clone
-    }
-    catch {
-        return false;
-    }
-}
-function looksLikeGitDir(dir) {
-    const names = new Set(entries(dir));
-    return names.has('HEAD') || (names.has('objects') && names.has('refs'));
-}
-function walkRefs(gitDir, relative, found) {
-    for (const name of entries(external_node_path_default().join(gitDir, relative))) {
-        const child = `${relative}/${name}`;
-        if (isDirectory(external_node_path_default().join(gitDir, child)))
-            walkRefs(gitDir, child, found);
-        else if (isGitLockFile(child))
-            found.push(external_node_path_default().join(gitDir, child));
-    }
-}
-/** Submodule git dirs live at modules/<name>, and names may contain '/'. */
-function walkModules(dir, found) {
-    for (const name of entries(dir)) {
-        const child = external_node_path_default().join(dir, name);
-        if (!isDirectory(child))
-            continue;
-        if (looksLikeGitDir(child))
-            collectGitDirLocks(child, found);
-        else
-            walkModules(child, found);
-    }
-}
-function collectGitDirLocks(gitDir, found) {
-    for (const name of entries(gitDir)) {
-        if (isGitLockFile(name))
-            found.push(external_node_path_default().join(gitDir, name));
-    }
-    walkRefs(gitDir, 'refs', found);
-    walkModules(external_node_path_default().join(gitDir, 'modules'), found);
-    // Linked worktrees keep their own index/HEAD locks.
-    for (const name of entries(external_node_path_default().join(gitDir, 'worktrees'))) {
-        const worktree = external_node_path_default().join(gitDir, 'worktrees', name);
-        for (const file of entries(worktree)) {
-            if (isGitLockFile(file))
-                found.push(external_node_path_default().join(worktree, file));
-        }
-    }
-}
-/** The git directory and those of its submodules (`modules/**`), for the repairs below. */
-function gitDirsUnder(gitDir) {
-    const found = [gitDir];
-    const walk = (dir) => {
-        for (const name of entries(dir)) {
-            const child = external_node_path_default().join(dir, name);
-            if (!isDirectory(child))
-                continue;
-            if (looksLikeGitDir(child)) {
-                found.push(child);
-                walk(external_node_path_default().join(child, 'modules'));
-            }
-            else
-                walk(child);
-        }
-    };
-    walk(external_node_path_default().join(gitDir, 'modules'));
-    return found;
-}
-/**
- * Is this the content of a usable loose ref file: an object id, or `ref: <name>`? Pure. A
- * zero-length or garbled ref (a crash or power loss before the data reached the disk) makes
- * every later fetch into it fail.
- */
-function isValidLooseRef(content) {
-    return /^(?:[0-9a-f]{40}|[0-9a-f]{64})\s*$/.test(content) || /^ref: refs\/\S+\s*$/.test(content);
-}
-function walkRefFiles(gitDir, relative, found) {
-    for (const name of entries(external_node_path_default().join(gitDir, relative))) {
-        const child = `${relative}/${name}`;
-        const full = external_node_path_default().join(gitDir, child);
-        if (isDirectory(full))
-            walkRefFiles(gitDir, child, found);
-        else if (!isGitLockFile(child))
-            found.push(full);
-    }
-}
-/** Loose ref files (clone and submodules) whose content is not a ref. Reads only. */
-function findBrokenRefs(gitDir) {
-    const broken = [];
-    for (const dir of gitDirsUnder(gitDir)) {
-        const refs = [];
-        walkRefFiles(dir, 'refs', refs);
-        for (const file of refs) {
-            let content;
-            try {
-                content = (0,external_node_fs_.readFileSync)(file, 'latin1');
-            }
-            catch {
-                continue;
-            }
-            if (!isValidLooseRef(content))
-                broken.push(file);
-        }
-    }
-    return broken.sort();
-}
-/**
- * What is wrong with an index file's bytes, or undefined when git can read it: signature
- * `DIRC`, version 2–4, and the trailing checksum of everything before it (SHA-1 or SHA-256,
- * or zeros under index.skipHash). Pure.
- */
-function indexProblem(data) {
-    if (data.length < 12 + 20)
-        return 'it is shorter than an index header';
-    if (data.toString('latin1', 0, 4) !== 'DIRC')
-        return 'it has no index signature';
-    const version = data.readUInt32BE(4);
-    if (version < 2 || version > 4)
-        return `it has an unknown index version ${version}`;
-    for (const [algorithm, size] of [
-        ['sha1', 20],
-        ['sha256', 32]
-    ]) {
-        if (data.length < 12 + size)
-            continue;
-        const trailer = data.subarray(data.length - size);
-        const body = data.subarray(0, data.length - size);
-        if (trailer.every(b => b === 0))
-            return undefined;
-        if ((0,external_node_crypto_.createHash)(algorithm).update(body).digest().equals(trailer))
-            return undefined;
-    }
-    return 'its checksum does not match its content (truncated or overwritten)';
-}
-/** Index files (clone and submodules) that git could not read. Reads only. */
-function findDamagedIndexes(gitDir) {
-    const damaged = [];
-    for (const dir of gitDirsUnder(gitDir)) {
-        const file = external_node_path_default().join(dir, 'index');
-        let data;
-        try {
-            data = (0,external_node_fs_.readFileSync)(file);
-        }
-        catch {
-            continue; // no index: git treats it as empty, reset rebuilds it
-        }
-        const problem = indexProblem(data);
-        if (problem)
-            damaged.push({ file, problem });
-    }
-    return damaged;
-}
-/**
- * Removes broken ref files and damaged index files (both derived data: refs are fetched again,
- * the index is rebuilt from HEAD). Safe only under the shared clone's lock (§3.2). Logs each.
- * Returns the removed paths and whether the clone's own index was among them.
- */
-function removeDamagedGitFiles(gitDir, logger) {
-    const removed = [];
-    for (const file of findBrokenRefs(gitDir)) {
-        (0,external_node_fs_.rmSync)(file, { force: true });
-        logger.info(`removed broken ref file ${file} (its content is not a ref); it is fetched again`);
-        removed.push(file);
-    }
-    let rebuildIndex = false;
-    for (const { file, problem } of findDamagedIndexes(gitDir)) {
-        (0,external_node_fs_.rmSync)(file, { force: true });
-        logger.info(`removed damaged index ${file} (${problem}); it is rebuilt from HEAD`);
-        removed.push(file);
-        if (file === external_node_path_default().join(gitDir, 'index'))
-            rebuildIndex = true;
-    }
-    return { removed, rebuildIndex };
-}
-/**
- * Lists git's lock files under a git directory and its submodules' git directories
- * (`.git/modules/**`, including submodules that have no worktree any more). Reads only.
- */
-function findGitLockFiles(gitDir) {
-    const found = [];
-    collectGitDirLocks(gitDir, found);
-    return found.sort();
-}
-/**
- * Removes the lock files that killed git processes left behind. Safe only because the caller
- * holds the shared clone's lock (§3.2): no live git process of ours can own them. Logs each.
- */
-function removeStaleGitLocks(gitDir, logger) {
-    const removed = [];
-    for (const file of findGitLockFiles(gitDir)) {
-        (0,external_node_fs_.rmSync)(file, { force: true });
-        logger.info(`removed stale git lock file ${file} (left by a git process that was killed)`);
-        removed.push(file);
-    }
-    return removed;
-}
-
-;// CONCATENATED MODULE: ./src/git/sync.ts
-
-
-
-
-
-
-
-
-
-
-
-
-const PARTIAL = '.partial-';
-const BROKEN = '.broken-';
-/** `<clone>.broken-<yyyymmddThhmmss>` (UTC). Pure. */
-function brokenPathFor(clonePath, now) {
-    const stamp = now
-        .toISOString()
-        .replace(/[-:]/g, '')
-        .replace(/\.\d+Z$/, '');
-    return `${clonePath}${BROKEN}${stamp}`;
-}
-/** Leftover `<clone>.partial-*` siblings: clones killed before they were renamed into place. */
-function partialSiblings(clonePath) {
-    const parent = external_node_path_default().dirname(clonePath);
-    const prefix = external_node_path_default().basename(clonePath) + PARTIAL;
-    let names;
-    try {
-        names = (0,external_node_fs_.readdirSync)(parent);
-    }
-    catch {
-        return [];
-    }
-    return names.filter(name => name.startsWith(prefix)).map(name => external_node_path_default().join(parent, name));
-}
-function isLocalRemote(remoteUrl) {
-    return remoteUrl.startsWith('file://') || external_node_path_default().isAbsolute(remoteUrl);
-}
-/**
- * Per-command settings beyond auth: no hooks and no fsmonitor command planted in .git/config by a
- * previous job run during our sync (the clone is shared by every job on the machine), the
- * platform's own needs, LFS filters only when asked for. Pure.
- */
-function syncConfigEntries(options) {
-    const entries = [
-        { key: 'core.hooksPath', value: external_node_os_.devNull },
-        { key: 'core.fsmonitor', value: 'false' },
-        ...platformConfigEntries(options.platform)
-    ];
-    // Relative submodule URLs of a local superproject are local too (tests, mirrors).
-    if (isLocalRemote(options.remoteUrl))
-        entries.push({ key: 'protocol.file.allow', value: 'always' });
-    if (options.lfs) {
-        entries.push({ key: 'filter.lfs.clean', value: 'git-lfs clean -- %f' }, { key: 'filter.lfs.smudge', value: 'git-lfs smudge -- %f' }, { key: 'filter.lfs.process', value: 'git-lfs filter-process' }, { key: 'filter.lfs.required', value: 'true' });
-    }
-    return entries;
-}
-class Phases {
-    list = [];
-    async run(name, work) {
-        const start = performance.now();
-        try {
-            return await work();
-        }
-        finally {
-            this.list.push({ name, ms: Math.round(performance.now() - start) });
-        }
-    }
-}
-/**
- * Brings the shared clone to the requested commit (§3). Called with the clone's lock held:
- * that is what makes removing stale partials and git lock files safe.
- */
-async function syncSharedClone(request, logger) {
-    const clonePath = external_node_path_default().resolve(request.clonePath);
-    const partialPath = `${clonePath}${PARTIAL}${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
-    const secrets = tokenSecrets(request.token);
-    const env = gitAuthEnv({
-        serverUrl: request.serverUrl,
-        token: request.token,
-        safeDirectories: [clonePath, partialPath],
-        baseEnv: request.env ?? process.env,
-        extraConfig: syncConfigEntries({
-            remoteUrl: request.remoteUrl,
-            lfs: request.lfs,
-            platform: request.platform ?? process.platform
-        })
-    });
-    // LFS content is fetched explicitly below (or not at all): never by a smudge filter.
-    env.GIT_LFS_SKIP_SMUDGE = '1';
-    // refs/replace/* planted by an earlier job would swap the content of the commit we check out.
-    env.GIT_NO_REPLACE_OBJECTS = '1';
-    // Never let git wander up into a repository that contains the shared clone.
-    env.GIT_CEILING_DIRECTORIES = external_node_path_default().dirname(clonePath);
-    const ctx = { env, secrets, onGitProcess: request.onGitProcess };
-    const log = {
-        info: m => logger.info(redact(m, secrets)),
-        warning: m => logger.warning(redact(m, secrets)),
-        notice: m => logger.notice(redact(m, secrets)),
-        debug: m => logger.debug(redact(m, secrets))
-    };
-    const phases = new Phases();
-    const repairs = [];
-    let movedAside;
-    let state = await phases.run('inspect', () => inspectClone(ctx, clonePath, request.remoteUrl));
-    if (state.kind === 'wrong-origin' || state.kind === 'corrupt' || state.kind === 'not-a-repo') {
-        movedAside = moveAside(clonePath, state, log);
-        state = { kind: 'missing' };
-    }
-    const cloned = state.kind === 'missing';
-    const workDir = cloned ? partialPath : clonePath;
-    let shallow = state.kind === 'good' ? state.shallow : false;
-    let hasHistory = state.kind === 'good';
-    if (cloned) {
-        await phases.run('prepare', async () => {
-            for (const stale of partialSiblings(clonePath)) {
-                (0,external_node_fs_.rmSync)(stale, { recursive: true, force: true, maxRetries: 5 });
-                log.info(`removed ${stale}, a clone that was interrupted before it completed`);
-                repairs.push(stale);
-            }
-            if ((0,external_node_fs_.existsSync)(clonePath))
-                (0,external_node_fs_.rmdirSync)(clonePath); // empty directory: inspect said so
-            (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(clonePath), { recursive: true });
-            log.info(`cloning ${request.remoteUrl} into ${clonePath}`);
-            await runGit(ctx, external_node_path_default().dirname(clonePath), ['init', '--quiet', partialPath]);
-            await runGit(ctx, partialPath, ['remote', 'add', REMOTE, request.remoteUrl]);
-        });
-    }
-    else {
-        repairs.push(...removeStaleGitLocks(external_node_path_default().join(clonePath, '.git'), log));
-        repairs.push(...(await phases.run('undo leftovers', () => undoLeftovers(ctx, clonePath, log))));
-        const damaged = removeDamagedGitFiles(external_node_path_default().join(clonePath, '.git'), log);
-        repairs.push(...damaged.removed);
-        // Rebuild the index from HEAD before clean: without one, clean would see every file as
-        // untracked. An unborn HEAD (128) has nothing to rebuild from.
-        if (damaged.rebuildIndex)
-            await runGit(ctx, clonePath, ['reset', '--quiet'], { okExitCodes: [128] });
-    }
-    try {
-        const target = await phases.run('resolve-ref', () => resolveTarget(ctx, workDir, request));
-        // An empty commit means "none" (inputs use '' for absent values).
-        const commit = request.commit?.toLowerCase() || undefined;
-        const plan = planFetch({
-            target,
-            commit,
-            fetchDepth: request.fetchDepth,
-            fetchTags: request.fetchTags,
-            shallow,
-            hasHistory
-        });
-        let fetchedBytes;
-        const known = commit ?? (target.kind === 'commit' ? target.sha : undefined);
-        const skip = known !== undefined &&
-            !request.fetchTags &&
-            !(shallow && request.fetchDepth === 0) &&
-            (await hasCommit(ctx, workDir, known));
-        if (skip) {
-            log.info(`commit ${known} is already in the shared clone: nothing to fetch`);
-        }
-        else {
-            await phases.run('fetch', async () => {
-                log.info(`fetching ${plan.refspecs.join(' ')} ${plan.args.filter(a => a !== '--progress').join(' ')}`);
-                const before = objectStoreBytes(external_node_path_default().join(workDir, '.git'));
-                const out = await runGit(ctx, workDir, ['fetch', ...plan.args, REMOTE, ...plan.refspecs]);
-                fetchedBytes =
-                    parseTransferredBytes(out.stderr) ??
-                        Math.max(0, objectStoreBytes(external_node_path_default().join(workDir, '.git')) - before);
-            });
-        }
-        shallow = (0,external_node_fs_.existsSync)(external_node_path_default().join(workDir, '.git', 'shallow'));
-        hasHistory = true;
-        const sha = (await runGit(ctx, workDir, [
-            'rev-parse',
-            '--verify',
-            '--end-of-options',
-            `${plan.checkoutTarget}^{commit}`
-        ])).stdout.trim();
-        if (cloned) {
-            (0,external_node_fs_.renameSync)(partialPath, clonePath);
-        }
-        await phases.run('checkout', async () => {
-            if (request.clean && !cloned) {
-                await runGit(ctx, clonePath, ['clean', '-ffdx', '--quiet']);
-                await runGit(ctx, clonePath, ['reset', '--hard', '--quiet', 'HEAD'], { okExitCodes: [128] });
-            }
-            await runGit(ctx, clonePath, ['checkout', '--force', '--quiet', '--detach', sha]);
-            log.info(`checked out ${sha}${plan.ref ? ` (${plan.ref})` : ''} in ${clonePath}`);
-        });
-        await phases.run('submodules', () => syncSubmodules(ctx, clonePath, request, log));
-        if (request.lfs)
-            await phases.run('lfs', () => syncLfs(ctx, clonePath, log));
-        await phases.run('maintenance', () => maintain(ctx, clonePath));
-        return {
-            commit: sha,
-            ref: plan.ref,
-            cloned,
-            movedAside,
-            repairs,
-            fetchedBytes,
-            phases: phases.list
-        };
-    }
-    catch (error) {
-        if (cloned && (0,external_node_fs_.existsSync)(partialPath))
-            (0,external_node_fs_.rmSync)(partialPath, { recursive: true, force: true });
-        throw error;
-    }
-}
-function moveAside(clonePath, state, log) {
-    let destination = brokenPathFor(clonePath, new Date());
-    for (let n = 2; (0,external_node_fs_.existsSync)(destination); n++)
-        destination = `${brokenPathFor(clonePath, new Date())}-${n}`;
-    const why = state.kind === 'wrong-origin'
-        ? `its origin is ${state.origin}, not the requested repository`
-        : state.kind === 'corrupt' || state.kind === 'not-a-repo'
-            ? state.reason
-            : state.kind;
-    (0,external_node_fs_.renameSync)(clonePath, destination);
-    log.warning(`${clonePath} cannot be used (${why}); moved it to ${destination} and cloning afresh. ` +
-        `Delete ${destination} once you no longer need it.`);
-    return destination;
-}
-async function resolveTarget(ctx, workDir, request) {
-    const ref = request.ref ?? '';
-    const query = remoteQueryFor(ref, request.commit);
-    let remote = null;
-    if (query) {
-        const out = await runGit(ctx, workDir, ['ls-remote', '--symref', REMOTE, ...query]);
-        remote = parseLsRemote(out.stdout);
-    }
-    const target = qualifyRef(ref, request.commit, remote);
-    if (target)
-        return target;
-    const tried = ref === '' ? ['HEAD'] : (query ?? [ref]);
-    throw new GitError(['ls-remote', '--symref', REMOTE, ...(query ?? [])], workDir, 0, '', undefined, unknownRefMessage(ref || '(default branch)', request.remoteUrl, tried));
-}
-async function hasCommit(ctx, workDir, sha) {
-    const out = await runGit(ctx, workDir, ['cat-file', '-e', `${sha}^{commit}`], {
-        okExitCodes: [1, 128]
-    });
-    return out.exitCode === 0;
-}
-async function syncSubmodules(ctx, clonePath, request, log) {
-    const initialized = (0,external_node_fs_.existsSync)(external_node_path_default().join(clonePath, '.git', 'modules'));
-    if (request.submodules === false) {
-        // A previous job may have populated them; this job asked for none (like a fresh checkout).
-        if (initialized && (0,external_node_fs_.existsSync)(external_node_path_default().join(clonePath, '.gitmodules'))) {
-            await runGit(ctx, clonePath, ['submodule', 'deinit', '--all', '--force', '--quiet']);
-        }
-        return;
-    }
-    if (!(0,external_node_fs_.existsSync)(external_node_path_default().join(clonePath, '.gitmodules')))
-        return;
-    const recursive = request.submodules === 'recursive' ? ['--recursive'] : [];
-    const depth = request.fetchDepth > 0 ? [`--depth=${request.fetchDepth}`] : [];
-    await runGit(ctx, clonePath, ['submodule', 'sync', '--quiet', ...recursive]);
-    await runGit(ctx, clonePath, ['submodule', 'update', '--init', '--force', ...recursive, ...depth]);
-    if (request.clean) {
-        await runGit(ctx, clonePath, [
-            'submodule',
-            'foreach',
-            '--quiet',
-            ...recursive,
-            'git clean -ffdx --quiet && git reset --hard --quiet HEAD'
-        ]);
-    }
-    log.info(`submodules updated${recursive.length ? ' recursively' : ''}`);
-}
-async function syncLfs(ctx, clonePath, log) {
-    try {
-        await runGit(ctx, clonePath, ['lfs', 'version']);
-    }
-    catch (error) {
-        throw new GitError(['lfs', 'version'], clonePath, null, '', undefined, `lfs: true needs git-lfs, which is not installed on this runner (${error.message})`);
-    }
-    await runGit(ctx, clonePath, ['lfs', 'fetch', REMOTE, 'HEAD']);
-    await runGit(ctx, clonePath, ['lfs', 'checkout']);
-    log.info('LFS objects downloaded and checked out');
-}
-/** The per-command gc.auto=0 keeps gc out of fetch; run it once, in the foreground, under the lock. */
-async function maintain(ctx, clonePath) {
-    const env = withConfigEntries(ctx.env, [
-        { key: 'gc.auto', value: '6700' },
-        { key: 'gc.autoDetach', value: 'false' }
-    ]);
-    await runGit({ ...ctx, env }, clonePath, ['gc', '--auto', '--quiet']);
-}
-
-;// CONCATENATED MODULE: ./src/git/index.ts
-
-
-
-
-
-
-
-
-
-
-;// CONCATENATED MODULE: ./src/job.ts
-/**
- * Who this job is, from the runner's environment: recorded in the lock file (SPEC §2.3) so a
- * waiter can say who holds the lock and where to look.
- */
-function jobIdentityFromEnv(env) {
-    const server = (env.GITHUB_SERVER_URL ?? '').replace(/\/+$/, '');
-    const repository = env.GITHUB_REPOSITORY ?? '';
-    const runId = env.GITHUB_RUN_ID ?? '';
-    const runAttempt = env.GITHUB_RUN_ATTEMPT ?? '';
-    let workflowUrl = '';
-    if (server && repository && runId) {
-        workflowUrl = `${server}/${repository}/actions/runs/${runId}`;
-        if (runAttempt && runAttempt !== '1')
-            workflowUrl += `/attempts/${runAttempt}`;
-    }
-    return {
-        repository,
-        runId,
-        runAttempt,
-        // The numeric job id is not in the runner's env; the check-run id is the closest stable one.
-        jobId: env.GITHUB_JOB_ID ?? env.JOB_CHECK_RUN_ID ?? '',
-        job: env.GITHUB_JOB ?? '',
-        runnerName: env.RUNNER_NAME ?? '',
-        workflowUrl
-    };
-}
-
-;// CONCATENATED MODULE: ./src/state.ts
-/**
- * Values main hands to post (core.saveState → STATE_<name>). One place for the names, so main
- * and post cannot drift apart.
- */
-const State = {
-    /** Set once main has started, so post can tell "main never ran" from "main ran". */
-    isPost: 'isPost',
-    lockFile: 'lockFile',
-    lockToken: 'lockToken',
-    keeperPid: 'keeperPid',
-    /** The keeper's recorded start time: post signals it only if it is still that process. */
-    keeperStartTime: 'keeperStartTime',
-    /** 'true' when main already released the lock (hold-lock: sync, or main failed). */
-    lockReleased: 'lockReleased',
-    /** JSON {name: value} post writes through GITHUB_ENV so persisted credentials stop working. */
-    credentialRestore: 'credentialRestore'
-};
-
-;// CONCATENATED MODULE: ./src/summary.ts
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)} ms`;
-    const s = ms / 1000;
-    if (s < 60)
-        return `${s.toFixed(1)} s`;
-    const m = Math.floor(s / 60);
-    return `${m}m${String(Math.round(s - m * 60)).padStart(2, '0')}s`;
-}
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    const units = ['KiB', 'MiB', 'GiB'];
-    let value = bytes / 1024;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${value.toFixed(1)} ${units[unit]}`;
-}
-function cacheLine(hit) {
-    if (hit === undefined)
-        return 'not consulted';
-    return hit ? 'restored from the Actions cache' : 'no entry';
-}
-function renderSummary(report) {
-    const rows = [
-        ['Repository', report.repository],
-        ['Commit', `\`${report.commit}\` (${report.ref || 'default branch'})`],
-        ['Shared clone', `\`${report.clonePath}\`${report.cloned ? ' (cloned by this job)' : ''}`],
-        [
-            'Lock file',
-            `\`${report.lockFile}\` (held until ${report.holdLock === 'job' ? 'the post step' : 'checkout was ready'})`
-        ],
-        ['Waited for the lock', formatDuration(report.lockWaitMs)],
-        ['Holder seen on arrival', report.holderSeen ?? 'nobody: the lock was free'],
-        [
-            'Fetched',
-            report.fetchedBytes === undefined ? 'nothing new' : formatBytes(report.fetchedBytes)
-        ],
-        ['Cache', cacheLine(report.cacheHit)]
-    ];
-    if (report.repairs.length > 0)
-        rows.push(['Stale git locks removed', report.repairs.map(p => `\`${p}\``).join(', ')]);
-    if (report.movedAside)
-        rows.push(['Broken clone moved aside to', `\`${report.movedAside}\``]);
-    const escape = (cell) => cell.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-    const lines = [
-        '### Shared Checkout',
-        '',
-        '| | |',
-        '|---|---|',
-        ...rows.map(([k, v]) => `| ${k} | ${escape(v)} |`)
-    ];
-    if (report.phases.length > 0) {
-        lines.push('', '| Phase | Time |', '|---|---|', ...report.phases.map(p => `| ${escape(p.name)} | ${formatDuration(p.ms)} |`));
-    }
-    return lines.join('\n') + '\n';
-}
-
-;// CONCATENATED MODULE: ./src/action-logger.ts
-
-/** The Logger git/ and cache/ receive inside the action: lines go through the toolkit (masked). */
-function actionLogger() {
-    return {
-        info: message => core/* info */.pq(message),
-        warning: message => core/* warning */.$e(message),
-        notice: message => core/* notice */.lm(message),
-        debug: message => core/* debug */.Yz(message)
-    };
-}
-
-;// CONCATENATED MODULE: ./src/main.ts
-/**
- * The main step: validate inputs → take the lock → (warm from cache) → sync the shared clone →
- * outputs, summary, state for post. Every input is validated before anything on disk changes.
- */
-
-
-
-
-
-
-
-
-
-async function run() {
-    core/* saveState */.LZ(State.isPost, 'true');
-    let inputs;
-    try {
-        inputs = readInputs(name => core/* getInput */.V4(name), process.env, process.platform);
-    }
-    catch (error) {
-        reportInputErrors(error);
-        return;
-    }
-    for (const secret of tokenSecrets(inputs.token))
-        core/* setSecret */.Pq(secret);
-    const cancel = new AbortController();
-    const onSignal = (signal) => cancel.abort(new Error(`received ${signal}`));
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    const phases = [];
-    const lockFile = (0,src_lock/* lockPathFor */.sF)(inputs.clonePath);
-    let lock;
-    try {
-        lock = await timed(phases, 'wait for lock', () => (0,src_lock/* acquireLock */.IZ)({
-            lockPath: lockFile,
-            timeoutSeconds: inputs.lockTimeoutSeconds,
-            holdFor: inputs.holdLock === 'job' ? 'job' : 'process',
-            job: jobIdentityFromEnv(process.env),
-            signal: cancel.signal,
-            log: line => core/* info */.pq(line),
-            // Undocumented, for tests: how often a waiter reports the holder (default 60 s, §2.6).
-            reportEveryMs: Number(process.env.SHARED_CHECKOUT_LOCK_REPORT_MS) || undefined,
-            // Undocumented, for tests: the fallback poll (default 1 s); a long one proves wake-ups
-            // come from notifications (§2.6).
-            pollMs: Number(process.env.SHARED_CHECKOUT_LOCK_POLL_MS) || undefined
-        }));
-        // From here on post must be able to release, whatever happens next.
-        core/* saveState */.LZ(State.lockFile, lock.lockPath);
-        core/* saveState */.LZ(State.lockToken, lock.token);
-        if (lock.keeperPid !== undefined)
-            core/* saveState */.LZ(State.keeperPid, String(lock.keeperPid));
-        if (lock.keeperStartTime)
-            core/* saveState */.LZ(State.keeperStartTime, lock.keeperStartTime);
-        const { sync, cacheHit, created } = await syncUnderLock(inputs, phases);
-        publishOutputs(inputs, lock, sync, { cacheHit, created });
-        await writeSummary({
-            repository: inputs.repository,
-            clonePath: inputs.clonePath,
-            lockFile,
-            holdLock: inputs.holdLock,
-            lockWaitMs: lock.waitedMs,
-            holderSeen: lock.holderSeen ? (0,src_lock/* describeHolder */.sG)(lock.holderSeen, Date.now()) : undefined,
-            queuePosition: lock.queuePosition,
-            ref: sync.ref || inputs.refInput,
-            commit: sync.commit,
-            cloned: created,
-            cacheHit,
-            fetchedBytes: sync.fetchedBytes,
-            repairs: sync.repairs,
-            movedAside: sync.movedAside,
-            phases: [...phases, ...sync.phases]
-        });
-        if (inputs.holdLock === 'sync')
-            await releaseNow(lock);
-    }
-    catch (error) {
-        core/* setFailed */.C1(error instanceof Error ? error.message : String(error));
-        // A failed main frees the clone at once rather than at the end of the job (post then skips).
-        if (lock)
-            await releaseNow(lock).catch(e => core/* warning */.$e(String(e instanceof Error ? e.message : e)));
-    }
-    finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-    }
-}
-function reportInputErrors(error) {
-    if (error instanceof InputError) {
-        for (const problem of error.problems)
-            core/* error */.z3(problem);
-        core/* setFailed */.C1(error.message);
-        return;
-    }
-    core/* setFailed */.C1(error instanceof Error ? error.message : String(error));
-}
-async function syncUnderLock(inputs, phases) {
-    const logger = actionLogger();
-    // §4: the cache is consulted only for a missing clone; its module loads only then.
-    const consultCache = inputs.cache && !(0,external_node_fs_.existsSync)(inputs.clonePath);
-    let cacheHit;
-    let exactCacheEntry = false;
-    const cache = consultCache ? await __nccwpck_require__.e(/* import() */ 106).then(__nccwpck_require__.bind(__nccwpck_require__, 8106)) : undefined;
-    const cacheKey = cache?.deriveCacheKey({
-        platform: process.platform,
-        repositoryId: inputs.repositoryId,
-        now: new Date(),
-        prefix: inputs.cacheKey || undefined
-    });
-    if (cache && cacheKey) {
-        const restored = await timed(phases, 'cache restore', () => cache.restoreCloneFromCache({
-            clonePath: inputs.clonePath,
-            key: cacheKey.key,
-            restoreKeys: cacheKey.restoreKeys,
-            expectedRemote: inputs.remoteUrl,
-            logger
-        }));
-        cacheHit = restored.hit;
-        exactCacheEntry = restored.matchedKey === cacheKey.key;
-    }
-    const sync = await syncSharedClone({
-        clonePath: inputs.clonePath,
-        remoteUrl: inputs.remoteUrl,
-        serverUrl: inputs.serverUrl,
-        token: inputs.token,
-        ref: inputs.ref,
-        commit: inputs.commit,
-        fetchDepth: inputs.fetchDepth,
-        fetchTags: inputs.fetchTags,
-        clean: inputs.clean,
-        submodules: inputs.submodules,
-        lfs: inputs.lfs
-    }, logger);
-    if (cacheHit === true && sync.cloned)
-        cacheHit = false; // restored archive was unusable
-    // Saved under the lock, so no other job is modifying the clone (§4).
-    if (cache && cacheKey && cacheHit !== undefined && !exactCacheEntry) {
-        await timed(phases, 'cache save', () => cache.saveCloneToCache({
-            clonePath: inputs.clonePath,
-            key: cacheKey.key,
-            logger,
-            secrets: tokenSecrets(inputs.token)
-        }));
-    }
-    // `cloned` (§1): this run created the clone — from the network or from a cache archive.
-    return { sync, cacheHit, created: sync.cloned || cacheHit === true };
-}
-function publishOutputs(inputs, lock, sync, { cacheHit, created }) {
-    core/* setOutput */.uH('path', inputs.clonePath);
-    core/* setOutput */.uH('commit', sync.commit);
-    // A bare SHA has no ref: the output echoes the input, as actions/checkout users expect.
-    core/* setOutput */.uH('ref', sync.ref || inputs.refInput);
-    core/* setOutput */.uH('lock-file', lock.lockPath);
-    core/* setOutput */.uH('lock-wait-seconds', (lock.waitedMs / 1000).toFixed(3));
-    core/* setOutput */.uH('cloned', String(created));
-    core/* setOutput */.uH('cache-hit', cacheHit === undefined ? '' : String(cacheHit));
-    core/* exportVariable */.dN('SHARED_CHECKOUT_PATH', inputs.clonePath);
-    if (inputs.persistCredentials && inputs.token) {
-        const persisted = persistedCredentialEnv({
-            serverUrl: inputs.serverUrl,
-            token: inputs.token,
-            clonePath: inputs.clonePath,
-            baseEnv: process.env
-        });
-        for (const [name, value] of Object.entries(persisted.env))
-            core/* exportVariable */.dN(name, value);
-        core/* saveState */.LZ(State.credentialRestore, JSON.stringify(persisted.restore));
-    }
-}
-async function releaseNow(lock) {
-    await (0,src_lock/* releaseLock */.x_)(lock.lockPath, lock.token, {
-        keeperPid: lock.keeperPid,
-        keeperStartTime: lock.keeperStartTime
-    });
-    core/* saveState */.LZ(State.lockReleased, 'true');
-    core/* info */.pq(`Released ${lock.lockPath}`);
-}
-async function writeSummary(report) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    await core/* summary */.z.addRaw(renderSummary(report)).write();
-}
-async function timed(phases, name, work) {
-    const started = performance.now();
-    try {
-        return await work();
-    }
-    finally {
-        phases.push({ name, ms: performance.now() - started });
-    }
 }
 
 
@@ -32563,6 +35943,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:queryst
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 8500:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 
 /***/ }),
 

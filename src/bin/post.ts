@@ -1,4 +1,4 @@
 // Entry point of the post step.
-import { run } from '../post.js'
+import { run } from '../action/post.js'
 
 await run()

@@ -6,7 +6,8 @@
  */
 import { execFile } from 'node:child_process'
 import { copyFile, link, lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { isAbsolute, join, relative, resolve } from 'node:path'
+import { sameRepository } from '../repo/identity.js'
 
 /** Entries of a git dir (or of a submodule's git dir under modules/) never archived. */
 const EXCLUDED_NAMES = new Set([
@@ -213,38 +214,35 @@ export async function sanitizeRestoredGitDir(gitDir: string): Promise<void> {
 
 export type RepositoryVerdict = { valid: true } | { valid: false; reason: string }
 
-/** Compares remote URLs the way a user would: case-insensitive host, no `.git`, no slash. */
-export function sameRemote(a: string, b: string): boolean {
-  const canonical = (url: string): string =>
-    stripUrlCredentials(url.trim())
-      .replace(/\/+$/, '')
-      .replace(/\.git$/, '')
-      .replace(/^([a-z][a-z0-9+.-]*:\/\/[^/]+)/i, host => host.toLowerCase())
-  return canonical(a) === canonical(b)
-}
-
 /**
- * The minimal check of a restored directory when the caller plugs in none: a git dir at
- * `<dir>/.git`, a HEAD commit that exists, and origin equal to `expectedRemote`.
+ * The minimal check of a restored store when the caller plugs in none: a git directory whose
+ * origin is `expectedRemote` (compared as repository identities: case-insensitive, `.git` and
+ * scheme details aside) and that holds at least one commit a ref names.
  */
 export async function verifyRestoredRepository(
-  dir: string,
+  gitDir: string,
   expectedRemote: string
 ): Promise<RepositoryVerdict> {
   try {
-    const gitDir = (await runGit(['rev-parse', '--git-dir'], dir)).trim()
-    if (gitDir !== '.git')
-      return { valid: false, reason: `git dir is ${gitDir}, not ${dir}${sep}.git` }
-    await runGit(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], dir)
     const origin = (
-      await runGit(['config', '--get', 'remote.origin.url'], dir).catch(() => '')
+      await runGit(['--git-dir', gitDir, 'config', '--get', 'remote.origin.url'], gitDir).catch(
+        () => ''
+      )
     ).trim()
-    if (!sameRemote(origin, expectedRemote)) {
+    if (!sameRepository(origin, expectedRemote)) {
       return {
         valid: false,
         reason: `its origin is ${origin || '(none)'}, expected ${expectedRemote}`
       }
     }
+    const first = (
+      await runGit(
+        ['--git-dir', gitDir, 'for-each-ref', '--count=1', '--format=%(objectname)', 'refs/'],
+        gitDir
+      )
+    ).trim()
+    if (!first) return { valid: false, reason: 'it has no refs' }
+    await runGit(['--git-dir', gitDir, 'cat-file', '-e', `${first}^{commit}`], gitDir)
     return { valid: true }
   } catch (error) {
     return { valid: false, reason: error instanceof Error ? error.message : String(error) }

@@ -5,7 +5,8 @@
  * and fetch only the difference.
  */
 
-export const DEFAULT_CACHE_KEY_PREFIX = 'shared-checkout-v1'
+/** v2: the archive holds the object store (a bare repository), not a clone's `.git`. */
+export const DEFAULT_CACHE_KEY_PREFIX = 'shared-checkout-v2'
 
 export interface CacheKeyInput {
   /** process.platform of the runner (linux, darwin, win32). */

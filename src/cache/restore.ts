@@ -1,8 +1,9 @@
 /**
- * Warm start of a missing clone from the Actions cache (§4, §3.1). Never throws for cache or
+ * Warm start of a missing store from the Actions cache (§4, §3.1). Never throws for cache or
  * service problems: a miss, an unreachable service, a corrupt or foreign archive all end in
- * "clone from the network", with a line in the log saying why.
+ * "fetch from the network", with a line in the log saying why.
  */
+import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from '../logger.js'
@@ -18,14 +19,15 @@ import {
   loadCacheToolkit,
   withToolkitWorkspace
 } from './service.js'
-import { removeStaleStaging, stagingPathFor } from './staging.js'
 
 export interface RestoreRequest {
-  /** Where the clone belongs; must not exist (the caller holds its lock, §2). */
-  clonePath: string
+  /** Where the restored store goes; must not exist (the caller holds the store lock, §2). */
+  storePath: string
+  /** A private directory for the download (the repository's tmp/, same file system). */
+  workDir: string
   key: string
   restoreKeys: string[]
-  /** origin URL the restored clone must have (checked when `verifyRepository` is not given). */
+  /** origin URL the restored store must have (checked when `verifyRepository` is not given). */
   expectedRemote: string
   /** The git layer's own check of a directory, run on the restored copy before it is used. */
   verifyRepository?: (dir: string) => Promise<RepositoryVerdict>
@@ -36,7 +38,7 @@ export interface RestoreRequest {
 
 export interface RestoreResult {
   /**
-   * true: a verified clone is now at clonePath; false: nothing usable in the cache (miss, or
+   * true: a verified store is now at storePath; false: nothing usable in the cache (miss, or
    * an archive that was discarded); undefined: the cache was not consulted (no service).
    */
   hit: boolean | undefined
@@ -45,23 +47,22 @@ export interface RestoreResult {
   exactMatch?: boolean
 }
 
-export async function restoreCloneFromCache(request: RestoreRequest): Promise<RestoreResult> {
-  const { clonePath, key, restoreKeys, logger } = request
+export async function restoreStoreFromCache(request: RestoreRequest): Promise<RestoreResult> {
+  const { storePath, key, restoreKeys, logger } = request
   const status = cacheServiceStatus(request.env ?? process.env)
   if (!status.available) {
-    logger.notice(`Cache restore skipped: ${status.reason}. Cloning from the network.`)
+    logger.notice(`Cache restore skipped: ${status.reason}. Fetching from the network.`)
     return { hit: undefined }
   }
-  if (await exists(clonePath)) {
+  if (await exists(storePath)) {
     logger.warning(
-      `Cache restore skipped: ${clonePath} already exists (only a missing clone is warmed).`
+      `Cache restore skipped: ${storePath} already exists (only a missing store is warmed).`
     )
     return { hit: undefined }
   }
-  // A temporary sibling: same file system (rename is atomic), and a job killed mid-restore
-  // leaves a directory the git layer never mistakes for a clone (§3.1).
-  await removeStaleStaging(clonePath, logger)
-  const staging = stagingPathFor(clonePath, 'cache-restore')
+  // In the repository's tmp/: same file system (rename is atomic), and a job killed
+  // mid-restore leaves a directory nothing mistakes for a store (§3.1).
+  const staging = join(request.workDir, `cache-restore-${randomBytes(6).toString('hex')}`)
   try {
     await mkdir(staging, { recursive: true })
     let found: string | undefined
@@ -79,34 +80,34 @@ export async function restoreCloneFromCache(request: RestoreRequest): Promise<Re
         )
       }
     } catch (error) {
-      logger.notice(`Cache restore skipped: ${errorMessage(error)}. Cloning from the network.`)
+      logger.notice(`Cache restore skipped: ${errorMessage(error)}. Fetching from the network.`)
       return { hit: undefined }
     }
     if (!found) {
-      logger.info(`No cache entry for ${key} or its restore keys. Cloning from the network.`)
+      logger.info(`No cache entry for ${key} or its restore keys. Fetching from the network.`)
       return { hit: false }
     }
     if (!matchedKey) {
       logger.warning(
         `Cache entry ${found} could not be downloaded or extracted (corrupt or truncated ` +
-          'archive?); discarded it. Cloning from the network.'
+          'archive?); discarded it. Fetching from the network.'
       )
       return { hit: false, matchedKey: found }
     }
     const verdict = await checkRestored(staging, request)
     if (!verdict.valid) {
       logger.warning(
-        `Cache entry ${matchedKey} does not hold a usable clone of ${request.expectedRemote} ` +
-          `(${verdict.reason}); discarded it. Cloning from the network.`
+        `Cache entry ${matchedKey} does not hold a usable store of ${request.expectedRemote} ` +
+          `(${verdict.reason}); discarded it. Fetching from the network.`
       )
       return { hit: false, matchedKey }
     }
-    await rename(staging, clonePath)
-    logger.info(`Restored ${clonePath}/.git from cache entry ${matchedKey}.`)
+    await rename(join(staging, '.git'), storePath)
+    logger.info(`Restored the store ${storePath} from cache entry ${matchedKey}.`)
     return { hit: true, matchedKey, exactMatch: matchedKey === key }
   } catch (error) {
     logger.warning(
-      `Cache restore into ${clonePath} failed: ${errorMessage(error)}. Cloning from the network.`
+      `Cache restore into ${storePath} failed: ${errorMessage(error)}. Fetching from the network.`
     )
     return { hit: false }
   } finally {
@@ -130,8 +131,8 @@ async function checkRestored(staging: string, request: RestoreRequest): Promise<
     return { valid: false, reason: errorMessage(error) }
   }
   return request.verifyRepository
-    ? request.verifyRepository(staging)
-    : verifyRestoredRepository(staging, request.expectedRemote)
+    ? request.verifyRepository(join(staging, '.git'))
+    : verifyRestoredRepository(join(staging, '.git'), request.expectedRemote)
 }
 
 async function exists(path: string): Promise<boolean> {

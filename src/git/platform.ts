@@ -1,4 +1,4 @@
-import type { ConfigEntry } from './auth.js'
+import type { ConfigEntry } from './env.js'
 
 /**
  * Settings a platform needs on every git command of a sync. Pure: the platform is a parameter,

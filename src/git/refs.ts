@@ -24,15 +24,40 @@ export interface RemoteRefs {
 
 const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i
 
+/** A full commit SHA as a user may write it (either case): 40 hex digits (SHA-1) or 64 (SHA-256). */
 export function isFullSha(value: string): boolean {
   return FULL_SHA.test(value)
 }
 
-/** What ls-remote must be asked, or null when the ref's kind is clear from its spelling. */
+/** An object id as git writes it in files (lower case). */
+export function isObjectId(value: string): boolean {
+  return FULL_SHA.test(value) && value === value.toLowerCase()
+}
+
+/**
+ * What ls-remote must be asked, or null when nothing needs the network: the commit is known
+ * and the ref's kind is clear from its spelling. A ref without a known commit is always asked
+ * for, so that a commit already in the store needs no fetch and no store lock (§3.3).
+ */
 export function remoteQueryFor(ref: string, commit?: string): string[] | null {
   if (ref === '') return commit ? null : ['HEAD']
-  if (isFullSha(ref) || ref.startsWith('refs/')) return null
+  if (isFullSha(ref)) return null
+  if (ref.startsWith('refs/')) return commit ? null : [ref]
   return [`refs/heads/${ref}`, `refs/tags/${ref}`]
+}
+
+/**
+ * The object the remote's ref points at now (a tag object for an annotated tag), from the
+ * ls-remote answer; undefined when it was not asked or not found. Pure.
+ */
+export function remoteObjectFor(
+  target: QualifiedRef,
+  requestedRef: string,
+  remote: RemoteRefs | null
+): string | undefined {
+  if (!remote || target.kind === 'commit') return undefined
+  if (requestedRef === '') return remote.refs.HEAD
+  return remote.refs[target.ref]
 }
 
 /** Parses `git ls-remote --symref` output. */

@@ -68,6 +68,10 @@ function collectGitDirLocks(gitDir: string, found: string[]): void {
   for (const name of entries(gitDir)) {
     if (isGitLockFile(name)) found.push(path.join(gitDir, name))
   }
+  // git maintenance skips silently while this exists: left by a killed run, it would switch
+  // maintenance off for good.
+  if (entries(path.join(gitDir, 'objects')).includes('maintenance.lock'))
+    found.push(path.join(gitDir, 'objects', 'maintenance.lock'))
   walkRefs(gitDir, 'refs', found)
   walkModules(path.join(gitDir, 'modules'), found)
   // Linked worktrees keep their own index/HEAD locks.
@@ -208,13 +212,24 @@ export function findGitLockFiles(gitDir: string): string[] {
   return found.sort()
 }
 
+export interface StaleLockOptions {
+  /** Refs under this prefix are someone else's to repair (a tree's pin, guarded by its tree lock). */
+  except?: string
+}
+
 /**
  * Removes the lock files that killed git processes left behind. Safe only because the caller
  * holds the shared clone's lock (§3.2): no live git process of ours can own them. Logs each.
  */
-export function removeStaleGitLocks(gitDir: string, logger: Logger): string[] {
+export function removeStaleGitLocks(
+  gitDir: string,
+  logger: Logger,
+  options: StaleLockOptions = {}
+): string[] {
   const removed: string[] = []
+  const skipped = options.except ? path.join(gitDir, ...options.except.split('/')) : undefined
   for (const file of findGitLockFiles(gitDir)) {
+    if (skipped && file.startsWith(skipped)) continue
     rmSync(file, { force: true })
     logger.info(`removed stale git lock file ${file} (left by a git process that was killed)`)
     removed.push(file)

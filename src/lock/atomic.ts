@@ -109,16 +109,26 @@ export function readNoFollow(path: string): ReadOutcome {
   }
 }
 
-/** Creates `path` (never through a link) with `content`; `mtimeMs` keeps a restored file's age. */
+/**
+ * Creates `path` (never through a link) with `content`; `mtimeMs` keeps a restored file's age.
+ * A file that could not be written in full (ENOSPC on a full disk, issue 13.8) is removed again:
+ * it was created exclusively a moment ago, so it is ours, and nothing half-written stays behind.
+ */
 function writeNewFile(path: string, content: string, mtimeMs?: number): void {
   const fd = openSync(path, CREATE_FLAGS, FILE_MODE)
+  let written = false
   try {
     // The umask may have cleared the read bits other runner users need.
     fchmodSync(fd, FILE_MODE)
-    writeSync(fd, content)
+    const bytes = Buffer.from(content, 'utf8')
+    for (let offset = 0; offset < bytes.length;) {
+      offset += writeSync(fd, bytes, offset, bytes.length - offset)
+    }
     if (mtimeMs !== undefined) futimesSync(fd, mtimeMs / 1000, mtimeMs / 1000)
+    written = true
   } finally {
     closeSync(fd)
+    if (!written) removeAfterFailure(path)
   }
 }
 
@@ -156,6 +166,36 @@ function createDirectly(path: string, content: string, mtimeMs?: number): boolea
   } catch (error) {
     if (errorCode(error) === 'EEXIST') return false
     throw asPathError(error, dirname(path), 'create files in it')
+  }
+}
+
+export type LinkOutcome = 'linked' | 'exists' | 'missing' | 'unsupported'
+
+/**
+ * A second name for an existing file, never replacing anything at `newPath` (link() fails with
+ * EEXIST). Needs no new disk space beyond a directory entry: releasing uses it to take the
+ * guard on a full disk (guard.ts, issue 13.8). link() never follows a link at `existingPath`
+ * on Linux; callers check what they linked.
+ */
+export function linkNoReplace(existingPath: string, newPath: string): LinkOutcome {
+  try {
+    fileOps.link(existingPath, newPath)
+    return 'linked'
+  } catch (error) {
+    const code = errorCode(error)
+    if (code === 'EEXIST') return 'exists'
+    if (code === 'ENOENT') return 'missing'
+    if (linkUnsupported(error)) return 'unsupported'
+    throw asPathError(error, dirname(newPath), 'create files in it')
+  }
+}
+
+/** Best effort: the error being thrown already says what went wrong. */
+function removeAfterFailure(path: string): void {
+  try {
+    unlinkQuiet(path)
+  } catch {
+    // The original error is the one to report.
   }
 }
 

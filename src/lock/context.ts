@@ -10,7 +10,7 @@ import {
   type LocalFacts,
   type ProcessProbe
 } from './identity.js'
-import { localAgeMs, UnchangedTracker } from './observation.js'
+import { localAgeMs, mtimeStepMs, UnchangedTracker } from './observation.js'
 import {
   emptyJob,
   parseRecord,
@@ -27,25 +27,44 @@ export interface LockTimings {
   abandonedAfterMs: number
 }
 
+/**
+ * Points inside a guarded removal where tests pause a process to force the interleavings of
+ * issue 13.9 (guard.ts). `what` says which removal: breaking a stale lock, or a release.
+ */
+export interface GuardHooks {
+  /** Holding the guard, after re-reading the lock under it, before the freshness check. */
+  afterGuardCheck?(what: 'break' | 'release'): void | Promise<void>
+  /** After the freshness check, right before the lock is renamed aside (the residual window). */
+  beforeRemove?(what: 'break' | 'release'): void | Promise<void>
+}
+
 export interface LockContext extends LockTimings {
   local: LocalFacts
   probe: (pid: number) => ProcessProbe
   tracker: UnchangedTracker
+  hooks: GuardHooks
+}
+
+export interface ContextOptions extends Partial<LockTimings> {
+  hooks?: GuardHooks
+  /** Facts of "this machine" (tests pose as another host); the real ones by default. */
+  local?: LocalFacts
 }
 
 export const DEFAULT_LEASE_MS = 30_000
 export const DEFAULT_ABANDONED_AFTER_MS = 5_000
 
-export function createContext(timings: Partial<LockTimings> = {}): LockContext {
-  const leaseMs = timings.leaseMs ?? DEFAULT_LEASE_MS
+export function createContext(options: ContextOptions = {}): LockContext {
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS
   return {
     leaseMs,
-    heartbeatMs: timings.heartbeatMs ?? Math.max(1, Math.floor(leaseMs / 6)),
-    abandonedAfterMs: timings.abandonedAfterMs ?? DEFAULT_ABANDONED_AFTER_MS,
-    local: localFacts(),
+    heartbeatMs: options.heartbeatMs ?? Math.max(1, Math.floor(leaseMs / 6)),
+    abandonedAfterMs: options.abandonedAfterMs ?? DEFAULT_ABANDONED_AFTER_MS,
+    local: options.local ?? localFacts(),
     // Reuses macOS/Windows start times briefly: waiters ask about the same PIDs every poll.
     probe: createProber(),
-    tracker: new UnchangedTracker()
+    tracker: new UnchangedTracker(),
+    hooks: options.hooks ?? {}
   }
 }
 
@@ -92,7 +111,8 @@ export function judgeFile(context: LockContext, id: string, snapshot: FileSnapsh
     probe: context.probe,
     observation: {
       unchangedForMs: context.tracker.observe(id, snapshot),
-      localAgeMs: localAgeMs(snapshot)
+      localAgeMs: localAgeMs(snapshot),
+      mtimeStepMs: mtimeStepMs(snapshot)
     },
     ownLeaseMs: context.leaseMs,
     abandonedAfterMs: context.abandonedAfterMs

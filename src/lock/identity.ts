@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync, readlinkSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { performance } from 'node:perf_hooks'
+import { withoutSecrets } from './environment.js'
 import {
   bootIdQueries,
   machineIdQueries,
@@ -50,18 +51,14 @@ export interface OsCalls {
 const RUN_TIMEOUT_MS = 15_000
 
 /**
- * The environment of an identity command: ours without the action's inputs (the token) and the
- * runner's ACTIONS_* credentials, which ps or PowerShell have no use for.
+ * The environment of an identity command: ours without secrets (environment.ts), which ps or
+ * PowerShell have no use for.
  */
 export function commandEnv(
   base: NodeJS.ProcessEnv,
   extra: Record<string, string> = {}
 ): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {}
-  for (const [name, value] of Object.entries(base)) {
-    if (!/^(INPUT_|ACTIONS_)/i.test(name)) env[name] = value
-  }
-  return { ...env, ...extra }
+  return withoutSecrets(base, extra)
 }
 
 export const systemCalls: OsCalls = {

@@ -46,6 +46,14 @@ export const COARSE_MTIME_SLACK_MS = 2000
  * show an mtime up to 2 s old, which must not make it look abandoned early.
  */
 export function localAgeMs(snapshot: FileSnapshot, now: number = Date.now()): number {
-  const slack = snapshot.mtimeMs % 1000 === 0 ? COARSE_MTIME_SLACK_MS : 0
-  return Math.max(0, now - snapshot.mtimeMs - slack)
+  return Math.max(0, now - snapshot.mtimeMs - mtimeStepMs(snapshot))
+}
+
+/**
+ * How far apart the file's possible mtimes may be: COARSE_MTIME_SLACK_MS for a timestamp on a
+ * whole second, else 0. A heartbeat on such a filesystem shows only once per step, so the
+ * lease rule waits this much longer before it calls a lock unchanged (§2.4).
+ */
+export function mtimeStepMs(snapshot: FileSnapshot): number {
+  return snapshot.mtimeMs % 1000 === 0 ? COARSE_MTIME_SLACK_MS : 0
 }

@@ -30,8 +30,9 @@ export interface StartAnswer {
 
 /**
  * Prefix of boot ids derived from the boot time. The OS moves the boot time when the wall
- * clock is stepped (NTP, VM resume), so such ids prove "same boot" when equal but never prove
- * a reboot when they differ (staleness.ts): a mismatch only means "cannot check the owner".
+ * clock is stepped (NTP, VM resume), so such ids prove "same boot" when equal and say nothing
+ * when they differ. No boot id proves a reboot (staleness.ts, issue 13.3: clones share host
+ * name and machine id): a mismatch of any kind only means "cannot check the owner".
  */
 export const TIME_BOOT_ID_PREFIX = 'boottime:'
 

@@ -1,11 +1,12 @@
 /**
- * The FIFO of waiters `<clone>.lock.queue/<ticket>` (§2.7). A ticket is a zero-padded integer,
- * one more than the largest present, created with the same exclusive create as the lock. Only
- * the head may create the lock; exclusion itself rests on the lock file alone. Entries of
- * waiters that died are removed by the waiters behind them, with the same proof rules.
+ * The FIFO of waiters `<queue>/<ticket>` (§2.7): `${lock}.queue/` of a single lock, or the one
+ * queue a pool of slots shares. A ticket is a zero-padded integer, one more than the largest
+ * present, created with the same exclusive create as the lock. Only the head may create a lock
+ * (take a slot); exclusion itself rests on the lock files alone. Entries of waiters that died
+ * are removed by the waiters behind them, with the same proof rules.
  */
 import { chmodSync, lstatSync, mkdirSync, readdirSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import {
   createExclusive,
   readNoFollow,
@@ -17,7 +18,6 @@ import {
 import { judgeFile, type LockContext } from './context.js'
 import { asPathError, notAFileError } from './errors.js'
 import { sameSnapshot } from './observation.js'
-import type { LockFiles } from './paths.js'
 import { parseRecord } from './record.js'
 
 const TICKET_DIGITS = 12
@@ -27,19 +27,23 @@ export function ticketName(number: number): string {
   return String(number).padStart(TICKET_DIGITS, '0')
 }
 
-/** Creates the queue directory (refusing a planted link) with the lock directory's permissions. */
-export function ensureQueueDir(files: LockFiles): void {
+/**
+ * Creates the queue directory (refusing a planted link) with its parent directory's
+ * permissions: whoever may create the locks there may queue for them.
+ */
+export function ensureQueueDir(queueDir: string): void {
+  const parent = dirname(queueDir)
   try {
-    mkdirSync(files.queueDir)
-    // Whoever may create the lock may queue for it: copy the lock directory's mode bits.
-    chmodSync(files.queueDir, statSync(files.directory).mode & 0o7777)
+    mkdirSync(parent, { recursive: true })
+    mkdirSync(queueDir)
+    chmodSync(queueDir, statSync(parent).mode & 0o7777)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    if (code !== 'EEXIST') throw asPathError(error, files.directory, 'create the lock queue in it')
+    if (code !== 'EEXIST') throw asPathError(error, parent, 'create the lock queue in it')
   }
-  const stats = lstatSync(files.queueDir)
+  const stats = lstatSync(queueDir)
   if (!stats.isDirectory()) {
-    throw notAFileError(files.queueDir, stats.isSymbolicLink() ? 'symbolic link' : 'file')
+    throw notAFileError(queueDir, stats.isSymbolicLink() ? 'symbolic link' : 'file')
   }
 }
 
@@ -50,10 +54,10 @@ interface Listing {
   largest: number
 }
 
-function listQueue(files: LockFiles): Listing {
+function listQueue(queueDir: string): Listing {
   const tickets: string[] = []
   let largest = 0
-  for (const entry of readdirSync(files.queueDir, { withFileTypes: true })) {
+  for (const entry of readdirSync(queueDir, { withFileTypes: true })) {
     if (!TICKET.test(entry.name)) continue
     largest = Math.max(largest, Number(entry.name))
     // A link or directory with a ticket name was planted: never followed, never waited for.
@@ -63,31 +67,23 @@ function listQueue(files: LockFiles): Listing {
   return { tickets, largest }
 }
 
-/** True while some queue entry carries `token` (its waiter has not yet taken the lock). */
-export function queueHasToken(files: LockFiles, token: string): boolean {
-  return listQueue(files).tickets.some(ticket => {
-    const outcome = readNoFollow(join(files.queueDir, ticket))
-    return outcome.kind === 'file' && parseRecord(outcome.snapshot.content)?.token === token
-  })
-}
-
 export class QueueEntry {
   private constructor(
-    private readonly files: LockFiles,
+    private readonly queueDir: string,
     private readonly content: string,
     private readonly token: string,
     public ticket: string
   ) {}
 
   /** Takes the next ticket. */
-  static enqueue(files: LockFiles, content: string, token: string): QueueEntry {
-    let number = listQueue(files).largest + 1
-    while (!createExclusive(join(files.queueDir, ticketName(number)), content)) number++
-    return new QueueEntry(files, content, token, ticketName(number))
+  static enqueue(queueDir: string, content: string, token: string): QueueEntry {
+    let number = listQueue(queueDir).largest + 1
+    while (!createExclusive(join(queueDir, ticketName(number)), content)) number++
+    return new QueueEntry(queueDir, content, token, ticketName(number))
   }
 
   get path(): string {
-    return join(this.files.queueDir, this.ticket)
+    return join(this.queueDir, this.ticket)
   }
 
   private isOurs = (content: string): boolean => parseRecord(content)?.token === this.token
@@ -99,7 +95,7 @@ export class QueueEntry {
   heartbeat(): void {
     if (touchIfToken(this.path, this.isOurs) === 'touched') return
     if (createExclusive(this.path, this.content)) return
-    this.ticket = QueueEntry.enqueue(this.files, this.content, this.token).ticket
+    this.ticket = QueueEntry.enqueue(this.queueDir, this.content, this.token).ticket
   }
 
   /**
@@ -109,7 +105,7 @@ export class QueueEntry {
    * every waiter O(1) however long the queue.
    */
   ahead(context: LockContext, removeDead: boolean, log: (line: string) => void): string[] {
-    const { tickets } = listQueue(this.files)
+    const { tickets } = listQueue(this.queueDir)
     if (!tickets.includes(this.ticket) && readNoFollow(this.path).kind === 'missing') {
       this.heartbeat()
       return this.ahead(context, removeDead, log)
@@ -126,7 +122,7 @@ export class QueueEntry {
   }
 
   private removeIfDead(context: LockContext, ticket: string, log: (line: string) => void): boolean {
-    const path = join(this.files.queueDir, ticket)
+    const path = join(this.queueDir, ticket)
     const outcome = readNoFollow(path)
     if (outcome.kind !== 'file') return true
     const seen = outcome.snapshot

@@ -4,7 +4,6 @@
  * A lock is broken only on proof: never because something "cannot be checked".
  */
 import type { LocalFacts, ProcessProbe } from './identity.js'
-import { isTimeDerivedBootId } from './os-identity.js'
 import type { LockOwner, LockRecord } from './record.js'
 
 export interface Observation {
@@ -12,6 +11,11 @@ export interface Observation {
   unchangedForMs: number
   /** Now minus the file's mtime on the local clock (meaningless across hosts, hence the max). */
   localAgeMs: number
+  /**
+   * How coarse the file's mtime may be (observation.ts): on FAT/exFAT a heartbeat moves it only
+   * once a second or two, so the lease is lengthened by this much. 0 for fine timestamps.
+   */
+  mtimeStepMs?: number
 }
 
 export interface StalenessInput {
@@ -25,7 +29,7 @@ export interface StalenessInput {
   abandonedAfterMs: number
 }
 
-export type StaleRule = 'abandoned' | 'rebooted' | 'owners' | 'lease'
+export type StaleRule = 'abandoned' | 'owners' | 'lease'
 
 export interface Verdict {
   stale: boolean
@@ -43,8 +47,6 @@ function ownerState(owner: LockOwner, probe: ProcessProbe): OwnerState {
 }
 
 const known = (a: string, b: string): boolean => a !== '' && a === b
-
-const provesBoot = (bootId: string): boolean => bootId !== '' && !isTimeDerivedBootId(bootId)
 
 /** True when the record was written on this machine, in this boot and PID namespace. */
 function ownersCheckable(record: LockRecord, local: LocalFacts): boolean {
@@ -70,17 +72,11 @@ export function judgeStaleness(input: StalenessInput): Verdict {
         : `empty or unreadable, only ${Math.round(ageMs)} ms old: may still be being written`
     }
   }
-  const sameMachine = record.host === local.host && known(record.machineId, local.machineId)
-  // Only real boot ids (Linux boot_id, macOS boot session uuid) prove a reboot: a boot time
-  // moves when the clock is stepped, so a differing one only disables the owner check below.
-  if (
-    sameMachine &&
-    provesBoot(record.bootId) &&
-    provesBoot(local.bootId) &&
-    record.bootId !== local.bootId
-  ) {
-    return { stale: true, rule: 'rebooted', reason: 'this host rebooted since it was taken' }
-  }
+  // A different boot id never breaks a lock by itself (issue 13.3): cloned VMs and containers
+  // that share a network root have the same host name and machine id but each its own boot
+  // id, so "this host rebooted" cannot be told from "another machine with the same name". It
+  // only makes the owners uncheckable from here, and the lease decides below: after a real
+  // reboot the lock is recovered once nobody has moved its heartbeat for the lease.
   if (ownersCheckable(record, local) && record.owners.length > 0) {
     const states = record.owners.map(owner => ownerState(owner, input.probe(owner.pid)))
     const pids = record.owners.map(owner => owner.pid).join(', ')
@@ -91,14 +87,20 @@ export function judgeStaleness(input: StalenessInput): Verdict {
       return { stale: true, rule: 'owners', reason: `every owner (pid ${pids}) has exited` }
     }
   }
-  // Another host, another container, or an owner we cannot check: only the heartbeat tells.
-  const leaseMs = Math.max(input.ownLeaseMs, record.leaseMs)
+  // Another host, another boot or container, or an owner we cannot check: only the heartbeat
+  // tells, seen unchanged on this waiter's own monotonic clock.
+  const leaseMs = Math.max(input.ownLeaseMs, record.leaseMs) + (observation.mtimeStepMs ?? 0)
   const stale = observation.unchangedForMs >= leaseMs
+  const otherBoot =
+    record.host === local.host &&
+    known(record.machineId, local.machineId) &&
+    record.bootId !== local.bootId
+  const why = otherBoot ? ' (same host name and machine id, another boot id)' : ''
   return {
     stale,
     rule: 'lease',
     reason: stale
-      ? `no heartbeat seen for ${Math.round(observation.unchangedForMs)} ms (lease ${leaseMs} ms)`
-      : `owner not checkable from here; heartbeat lease ${leaseMs} ms not expired`
+      ? `no heartbeat seen for ${Math.round(observation.unchangedForMs)} ms (lease ${leaseMs} ms)${why}`
+      : `owner not checkable from here${why}; heartbeat lease ${leaseMs} ms not expired`
   }
 }

@@ -3,7 +3,18 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { sameRemote, sanitizeConfig, stripUrlCredentials } from '../../../src/cache/git-dir.js'
+import {
+  sanitizeConfig,
+  stripUrlCredentials,
+  verifyRestoredRepository
+} from '../../../src/cache/git-dir.js'
+
+const identity = {
+  GIT_AUTHOR_NAME: 'a',
+  GIT_AUTHOR_EMAIL: 'a@example.com',
+  GIT_COMMITTER_NAME: 'a',
+  GIT_COMMITTER_EMAIL: 'a@example.com'
+}
 
 /** `git config --list --null` format: key, newline, value, NUL. */
 const listing = (entries: [string, string][]): string =>
@@ -87,9 +98,53 @@ describe('remote URLs', () => {
     expect(stripUrlCredentials(url)).toBe(stripped)
   })
 
-  it('compares like a user would', () => {
-    expect(sameRemote('https://GitHub.com/o/r.git', 'https://github.com/o/r/')).toBe(true)
-    expect(sameRemote('https://github.com/o/r', 'https://github.com/o/other')).toBe(false)
-    expect(sameRemote('https://github.com/O/r', 'https://github.com/o/r')).toBe(false)
+  it('a restored store is checked by repository identity: case-insensitive, .git and slashes aside (issue 12.9)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'verify-'))
+    try {
+      const store = join(dir, 'store')
+      execFileSync('git', ['init', '--quiet', '--bare', store])
+      execFileSync('git', [
+        '--git-dir',
+        store,
+        'config',
+        'remote.origin.url',
+        'https://github.com/acme/app'
+      ])
+      expect(await verifyRestoredRepository(store, 'https://github.com/acme/app')).toEqual({
+        valid: false,
+        reason: 'it has no refs'
+      })
+      const blob = execFileSync('git', ['--git-dir', store, 'hash-object', '-w', '--stdin'], {
+        input: 'x'
+      })
+        .toString()
+        .trim()
+      execFileSync('git', ['--git-dir', store, 'update-ref', 'refs/tags/blob', blob])
+      expect((await verifyRestoredRepository(store, 'https://github.com/acme/app')).valid).toBe(
+        false
+      )
+      const tree = execFileSync('git', ['--git-dir', store, 'mktree'], { input: '' })
+        .toString()
+        .trim()
+      const commit = execFileSync('git', ['--git-dir', store, 'commit-tree', '-m', 'c', tree], {
+        env: { ...process.env, ...identity }
+      })
+        .toString()
+        .trim()
+      execFileSync('git', ['--git-dir', store, 'update-ref', '-d', 'refs/tags/blob'])
+      execFileSync('git', ['--git-dir', store, 'update-ref', 'refs/remotes/origin/main', commit])
+      for (const expected of [
+        'https://github.com/acme/app',
+        'https://GitHub.com/Acme/App',
+        'https://github.com/ACME/app.git/'
+      ])
+        expect(await verifyRestoredRepository(store, expected)).toEqual({ valid: true })
+      expect(await verifyRestoredRepository(store, 'https://github.com/acme/other')).toEqual({
+        valid: false,
+        reason: 'its origin is https://github.com/acme/app, expected https://github.com/acme/other'
+      })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { deriveCacheKey, isoWeek, normalizeRepositoryId } from '../../../src/cache/key.js'
+import {
+  DEFAULT_CACHE_KEY_PREFIX,
+  deriveCacheKey,
+  isoWeek,
+  normalizeRepositoryId
+} from '../../../src/cache/key.js'
 import { cacheServiceStatus, isCacheServiceAvailable } from '../../../src/cache/service.js'
 
 describe('isoWeek', () => {
@@ -21,14 +26,26 @@ describe('isoWeek', () => {
 describe('deriveCacheKey', () => {
   const now = new Date('2026-11-28T12:00:00Z')
 
+  it('v2 archives hold a store, not a clone: the default prefix keeps v1 entries from matching', () => {
+    expect(DEFAULT_CACHE_KEY_PREFIX).toBe('shared-checkout-v2')
+    const { restoreKeys } = deriveCacheKey({
+      platform: 'linux',
+      repositoryId: 'github.com/o/n',
+      now
+    })
+    expect('shared-checkout-v1-linux-github.com/o/n-2026-W47'.startsWith(restoreKeys[0])).toBe(
+      false
+    )
+  })
+
   it.each([
     [
       { platform: 'linux', repositoryId: 'github.com/Owner/Name', now },
-      'shared-checkout-v1-linux-github.com/owner/name-2026-W48'
+      'shared-checkout-v2-linux-github.com/owner/name-2026-W48'
     ],
     [
       { platform: 'darwin', arch: 'ARM64', repositoryId: 'github.com/owner/name', now },
-      'shared-checkout-v1-darwin-arm64-github.com/owner/name-2026-W48'
+      'shared-checkout-v2-darwin-arm64-github.com/owner/name-2026-W48'
     ],
     [
       { platform: 'win32', repositoryId: 'ghe.example.com/Team/Tool', now, prefix: 'mine' },
@@ -36,11 +53,11 @@ describe('deriveCacheKey', () => {
     ],
     [
       { platform: 'linux', repositoryId: 'github.com/o/n', now: new Date('2027-01-01T00:00:00Z') },
-      'shared-checkout-v1-linux-github.com/o/n-2026-W53'
+      'shared-checkout-v2-linux-github.com/o/n-2026-W53'
     ],
     [
       { platform: 'linux', repositoryId: 'github.com/o/n', now, prefix: '  ' },
-      'shared-checkout-v1-linux-github.com/o/n-2026-W48'
+      'shared-checkout-v2-linux-github.com/o/n-2026-W48'
     ]
   ])('%o → %s', (input, key) => {
     const derived = deriveCacheKey(input)

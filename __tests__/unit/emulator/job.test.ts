@@ -188,6 +188,16 @@ describe('a job: main, steps, post', () => {
       'INPUT_PERSIST-CREDENTIALS': 'false',
       INPUT_CACHE: 'true',
       'INPUT_CACHE-KEY': '',
+      INPUT_TREES: '1',
+      'INPUT_SSH-KEY': '',
+      'INPUT_SSH-KNOWN-HOSTS': '',
+      'INPUT_SSH-STRICT': 'true',
+      'INPUT_SSH-USER': 'git',
+      'INPUT_SPARSE-CHECKOUT': '',
+      'INPUT_SPARSE-CHECKOUT-CONE-MODE': 'true',
+      INPUT_FILTER: '',
+      'INPUT_SHOW-PROGRESS': 'true',
+      'INPUT_SET-SAFE-DIRECTORY': 'true',
       INPUT_SURPRISE: 'x'
     })
     expect(result.annotations).toEqual([

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createExclusive, fileOps, reapIfUnchanged } from '../../../src/lock/atomic.js'
 import { acquireLock, LockTimeoutError, releaseLock } from '../../../src/lock/index.js'
-import { COARSE_MTIME_SLACK_MS, localAgeMs } from '../../../src/lock/observation.js'
+import { COARSE_MTIME_SLACK_MS, localAgeMs, mtimeStepMs } from '../../../src/lock/observation.js'
 import { forceLinklessFromEnv, refusedLinks } from '../../../testkit/linkless.js'
 import { killAllHolders, startHolder } from './helpers.js'
 
@@ -140,6 +140,11 @@ describe('coarse file timestamps (FAT 2 s, exFAT 1 s)', () => {
   it('a fine-grained mtime counts in full', () => {
     const now = 1_764_336_000_500
     expect(localAgeMs(snapshot(1_764_336_000_000.25), now)).toBe(499.75)
+  })
+
+  it('the lease rule waits one timestamp step longer for a whole-second mtime', () => {
+    expect(mtimeStepMs(snapshot(1_764_336_000_000))).toBe(COARSE_MTIME_SLACK_MS)
+    expect(mtimeStepMs(snapshot(1_764_336_000_000.25))).toBe(0)
   })
 })
 

@@ -27,7 +27,8 @@ const OTHER_NAMESPACE = [
   '-c',
   'hostname lock-test-ns && exec "$0" "$@"'
 ]
-const LEASE_MS = 1500
+/** Short enough for a fast test, long enough for a loaded machine's heartbeat gaps. */
+const LEASE_MS = 800
 
 describe('holder in another PID + UTS namespace (lease rule)', () => {
   it('is never broken while it heartbeats, and is recovered after the lease once dead', async () => {
@@ -43,11 +44,11 @@ describe('holder in another PID + UTS namespace (lease rule)', () => {
     expect(record.host).toBe('lock-test-ns')
     expect(record.pidNamespace).not.toBe(localFacts().pidNamespace)
 
-    // Four lease periods of waiting: the live, heartbeating holder keeps its lock.
-    const options = { lockPath, holdFor: 'process' as const, leaseMs: LEASE_MS, pollMs: 100 }
-    await expect(acquireLock({ ...options, timeoutSeconds: 6 })).rejects.toBeInstanceOf(
-      LockTimeoutError
-    )
+    // Three lease periods of waiting: the live, heartbeating holder keeps its lock.
+    const options = { lockPath, holdFor: 'process' as const, leaseMs: LEASE_MS, pollMs: 50 }
+    await expect(
+      acquireLock({ ...options, timeoutSeconds: (3 * LEASE_MS) / 1000 })
+    ).rejects.toBeInstanceOf(LockTimeoutError)
     expect(parseRecord(readFileSync(lockPath, 'utf8'))?.token).toBe(record.token)
 
     holder.child.kill('SIGKILL')

@@ -486,14 +486,17 @@ describe('is the recorded owner the same process? (§2.4, per platform)', () => 
   })
 
   it.each([
-    ['linux', 'b0', 'stale/rebooted'],
-    ['darwin', '00000000-aaaa-bbbb-cccc-0123456789ab', 'stale/rebooted'],
-    // A boot time moves with clock steps: a different one never proves a reboot; it only turns
-    // the owner check off (the dead owner is not trusted as dead), so the lease decides.
-    ['win32', 'boottime:2026-11-28T09:29:59Z', 'held/lease'],
-    ['darwin', 'boottime:1732780000.000001', 'held/lease']
-  ] as const)('%s: boot id %s recorded → %s', (platform, bootId, verdict) => {
-    expect(judge(platform, dead, { bootId })).toBe(verdict)
+    // No boot id proves a reboot (issue 13.3: clones share host name and machine id): another
+    // one only turns the owner check off (a dead-looking owner is not trusted as dead), and a
+    // boot time moves with clock steps anyway. The lease decides.
+    ['linux', 'b0'],
+    ['darwin', '00000000-aaaa-bbbb-cccc-0123456789ab'],
+    ['win32', 'boottime:2026-11-28T09:29:59Z'],
+    ['darwin', 'boottime:1732780000.000001']
+  ] as const)('%s: boot id %s recorded → the lease decides', (platform, bootId) => {
+    expect(judge(platform, dead, { bootId })).toBe('held/lease')
+    expect(judge(platform, dead, { bootId }, 29_999)).toBe('held/lease')
+    expect(judge(platform, dead, { bootId }, 30_000)).toBe('stale/lease')
   })
 })
 

@@ -24,8 +24,8 @@ describe('waiting output (§2.6)', () => {
     const waiting = acquireLock({
       lockPath,
       holdFor: 'process',
-      timeoutSeconds: 1.2,
-      reportEveryMs: 300,
+      timeoutSeconds: 0.7,
+      reportEveryMs: 200,
       log: line => lines.push(line)
     })
     await expect(waiting).rejects.toBeInstanceOf(LockTimeoutError)
@@ -61,7 +61,7 @@ describe('waiting output (§2.6)', () => {
     const second = acquireLock({
       lockPath,
       holdFor: 'process',
-      timeoutSeconds: 2.5,
+      timeoutSeconds: 0.6,
       pollMs: 100,
       log: line => lines.push(line)
     })

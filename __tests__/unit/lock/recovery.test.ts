@@ -5,7 +5,7 @@ import { acquireLock, LockTimeoutError, releaseLock } from '../../../src/lock/in
 import { parseRecord } from '../../../src/lock/record.js'
 import {
   isRunning,
-  KEEPER_OPTIONS,
+  keeperOptions,
   killAllHolders,
   startHolder,
   startSleeper,
@@ -31,7 +31,12 @@ describe('stale recovery (§2.4)', () => {
     const holder = startHolder(['--path', lockPath, '--hold-ms', '-1'])
     await holder.next('acquired')
     const lines: string[] = []
-    const waiting = acquireLock({ lockPath, holdFor: 'process', log: line => lines.push(line) })
+    const waiting = acquireLock({
+      lockPath,
+      holdFor: 'process',
+      pollMs: 100,
+      log: line => lines.push(line)
+    })
     holder.child.kill('SIGKILL')
     const killedAt = Date.now()
     const lock = await waiting
@@ -111,7 +116,7 @@ describe('stale recovery (§2.4)', () => {
       holdFor: 'job',
       jobAnchorPid: anchor.pid,
       leaseMs: 600,
-      ...KEEPER_OPTIONS
+      ...keeperOptions()
     })
     expect(lock.keeperPid).toBeDefined()
     const before = statSync(lockPath).mtimeMs
@@ -129,7 +134,7 @@ describe('stale recovery (§2.4)', () => {
       holdFor: 'job',
       jobAnchorPid: anchor.pid,
       leaseMs: 600,
-      ...KEEPER_OPTIONS
+      ...keeperOptions()
     })
     expect(isRunning(lock.keeperPid!)).toBe(true)
     unlinkSync(lockPath)

@@ -90,6 +90,17 @@ describe('judgeStaleness (§2.4)', () => {
     ).toBe(true)
   })
 
+  it('a whole-second mtime (FAT, exFAT) lengthens the lease by the timestamp step', () => {
+    const other = record({ host: 'elsewhere' })
+    const coarse = (unchangedForMs: number) => ({
+      unchangedForMs,
+      localAgeMs: 0,
+      mtimeStepMs: 2_000
+    })
+    expect(judge({ record: other, observation: coarse(31_999) }).stale).toBe(false)
+    expect(judge({ record: other, observation: coarse(32_000) }).stale).toBe(true)
+  })
+
   it('the longer of the waiter lease and the record lease applies', () => {
     const other = record({ host: 'elsewhere', leaseMs: 60_000 })
     expect(
@@ -97,12 +108,40 @@ describe('judgeStaleness (§2.4)', () => {
     ).toBe(false)
   })
 
-  it('same host and machine id, other boot id → stale (rebooted)', () => {
-    expect(
-      judge({ record: record({ bootId: 'boot-0' }), probes: { 100: running('555') } })
-    ).toEqual({
-      stale: true,
-      rule: 'rebooted'
+  describe('same host name and machine id, another boot id (cloned VMs, issue 13.3)', () => {
+    const clone = record({ bootId: 'boot-0' })
+
+    it('a fresh lease is never broken, whatever its owner PIDs look like here', () => {
+      for (const probe of [running('555'), running('999'), dead, unknown]) {
+        const observation = { unchangedForMs: 29_999, localAgeMs: 10 * 60_000 }
+        expect(judge({ record: clone, probes: { 100: probe }, observation })).toEqual({
+          stale: false,
+          rule: 'lease'
+        })
+      }
+    })
+
+    it('a lease seen unchanged for its whole period is stale (a real reboot is recovered)', () => {
+      const observation = { unchangedForMs: 30_000, localAgeMs: 0 }
+      expect(judge({ record: clone, probes: { 100: dead }, observation })).toEqual({
+        stale: true,
+        rule: 'lease'
+      })
+    })
+
+    it('the reason says why the owners were not checked', () => {
+      const { reason } = judgeStaleness({
+        record: clone,
+        local,
+        probe: () => dead,
+        observation: { unchangedForMs: 0, localAgeMs: 0 },
+        ownLeaseMs: 30_000,
+        abandonedAfterMs: 5_000
+      })
+      expect(reason).toBe(
+        'owner not checkable from here (same host name and machine id, another boot id); ' +
+          'heartbeat lease 30000 ms not expired'
+      )
     })
   })
 

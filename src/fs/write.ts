@@ -1,0 +1,41 @@
+/**
+ * Small file operations the store and the trees share. A file another process may read at any
+ * moment (a config, a pin ref, the marker) is written to a temporary name beside it and renamed
+ * into place, so it is never seen half-written; `rename` replaces a link planted at the name
+ * instead of writing through it.
+ */
+import { randomBytes } from 'node:crypto'
+import { lstatSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+
+export function writeFileAtomic(file: string, content: string, mode = 0o644): void {
+  const temp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`
+  )
+  try {
+    writeFileSync(temp, content, { mode, flag: 'wx' })
+    renameSync(temp, file)
+  } catch (error) {
+    rmSync(temp, { force: true })
+    throw error
+  }
+}
+
+/** Is `file` a real directory (not a link to one)? */
+export function isRealDirectory(file: string): boolean {
+  try {
+    return lstatSync(file).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+export function pathExists(file: string): boolean {
+  try {
+    lstatSync(file)
+    return true
+  } catch {
+    return false
+  }
+}
