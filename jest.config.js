@@ -1,3 +1,5 @@
+import os from 'node:os'
+
 // ESM mode: @actions/* 3.x/6.x are ESM-only (CONTRIBUTING.md "Toolchain").
 const common = {
   testEnvironment: 'node',
@@ -8,6 +10,9 @@ const common = {
 
 export default {
   testTimeout: 120000,
+  // The tests mostly wait on real processes (git, the action's steps, lock leases): one worker
+  // more than the cores keeps both cores busy (CONTRIBUTING.md "Tests").
+  maxWorkers: Math.max(1, Math.round(os.availableParallelism() * 1.5)),
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/__tests__/unit/**/*.test.ts'] },
     {

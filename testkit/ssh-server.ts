@@ -354,7 +354,8 @@ function runSshd(configFile: string): Promise<RunningSshd> {
       clearTimeout(timer)
       reject(error)
     })
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': only then has all of sshd's stderr (its reason) been read.
+    child.on('close', (code, signal) => {
       clearTimeout(timer)
       if (!listening) reject(new SshdExit(output, code, signal))
     })

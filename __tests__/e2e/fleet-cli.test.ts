@@ -19,9 +19,11 @@ import {
   tempDir,
   type BuiltRepository
 } from '../../testkit/fleet-world.js'
+import { ACTION_DIR } from '../../testkit/e2e.js'
 
 const REPO_ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..')
-const CLI = path.join(REPO_ROOT, 'src', 'bin', 'shared-checkout.ts')
+// The built CLI, as a machine runs it (the bundle the end-to-end set-up checked is fresh).
+const CLI = path.join(ACTION_DIR, 'dist', 'cli', 'index.js')
 
 let temp: ReturnType<typeof tempDir>
 let root: string
@@ -54,7 +56,7 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise(resolve => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', CLI, ...args],
+      [CLI, ...args],
       { cwd: REPO_ROOT, env: { ...clean, ...env }, timeout: 60_000 },
       (error, stdout, stderr) =>
         resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr })

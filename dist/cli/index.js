@@ -5112,7 +5112,14 @@ async function commitIn(ctx, storeDir, revision) {
     // cwd is the repository directory, not the store: only store-lock holders work in the store
     // itself, so anything left running there is an orphan to end (§3.8).
     // issue 15: in a partial store git would fetch a missing commit lazily, without the lock.
-    const out = await withoutLazyFetch(ctx.git).local(ctx.layout.dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`], { gitDir: storeDir, okExitCodes: [1, 128] });
+    const out = await withoutLazyFetch(ctx.git)
+        .local(ctx.layout.dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`], { gitDir: storeDir, okExitCodes: [1, 128] })
+        .catch((error) => {
+        // The refused lazy fetch may end git by SIGPIPE instead of exit 128: still "not there".
+        if (error instanceof GitError && isLazyFetchRefusal(error.stderr))
+            return { stdout: '', stderr: error.stderr, exitCode: 128 };
+        throw error;
+    });
     // "Not there" is an answer; a damaged store is not (§7: set aside and rebuilt).
     if (out.exitCode !== 0 && isObjectStoreDamage(out.stderr))
         throw new GitError(['rev-parse', revision], ctx.layout.dir, out.exitCode, out.stderr);
@@ -5288,6 +5295,10 @@ const NO_LAZY_FETCH = [
     // Overrides protocol.file.allow=always, set for local remotes (env.ts).
     { key: 'protocol.file.allow', value: 'never' }
 ];
+/** Did git fail because NO_LAZY_FETCH refused an on-demand fetch of a missing object? Pure. */
+function isLazyFetchRefusal(stderr) {
+    return /transport '[^']*' not allowed/.test(stderr);
+}
 /** `git` for local commands that may not fetch (NO_LAZY_FETCH). */
 function withoutLazyFetch(git) {
     return git.withEnv(withConfigEntries(git.options.env, NO_LAZY_FETCH));
@@ -5999,6 +6010,7 @@ function prepareTree(spec) {
     }
     repairs.push(...removeStaleGitLocks(gitDir, log));
     const store = layout.store;
+    const lfsFilesLeft = hadLfsFilter(readTextIfFile(external_node_path_default().join(gitDir, 'config'))) && !spec.config.lfs;
     for (const entry of resetGitDir(gitDir, {
         keep: TREE_KEEP,
         config: treeConfig(spec.config),
@@ -6026,7 +6038,10 @@ function prepareTree(spec) {
     // Skip-worktree bits are kept: every checkout recomputes them from patterns — the job's, or
     // for a full job `/*`, which writes only the files left out (dropping the index would rewrite
     // every file of the tree).
-    const indexIssue = judgeIndexFile(index, hashBytes, true);
+    const indexIssue = judgeIndexFile(index, hashBytes, true) ??
+        // §1 lfs: the files hold LFS content that an LFS filter made look unchanged to git; only
+        // a checkout without the index writes the pointers a job without `lfs` expects.
+        (lfsFilesLeft && pathExists(index) ? 'an earlier job checked out LFS content' : undefined);
     if (indexIssue) {
         (0,external_node_fs_.rmSync)(index, { recursive: true, force: true });
         log.info(`dropped the index of tree ${tree}: ${indexIssue}; every file is written afresh`);
@@ -6042,6 +6057,18 @@ function prepareTree(spec) {
     // A submodule's index left truncated by a killed job: derived data, rebuilt by its checkout.
     repairs.push(...removeDamagedGitFiles(gitDir, log).removed);
     return { dir, gitDir, created, repairs, setAside, expandSparse };
+}
+/** Did a tree's config (before it is rewritten) have an LFS filter? Pure. */
+function hadLfsFilter(config) {
+    return config !== undefined && /^\s*\[filter\s+"lfs"\]/im.test(config);
+}
+function readTextIfFile(file) {
+    try {
+        return (0,external_node_fs_.readFileSync)(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
 }
 /**
  * The content of info/sparse-checkout (§1 sparse-checkout). Cone mode lists directories: each

@@ -346,7 +346,7 @@ function isCacheServiceAvailable(env) {
 }
 /** Loaded on first use only: bundles and runs that never consult the cache skip its start-up. */
 async function loadCacheToolkit() {
-    return __webpack_require__.e(/* import() */ 691).then(__webpack_require__.bind(__webpack_require__, 1691));
+    return __webpack_require__.e(/* import() */ 305).then(__webpack_require__.bind(__webpack_require__, 4305));
 }
 /**
  * Runs `call` with cwd and GITHUB_WORKSPACE set to `workspace` (the toolkit globs ARCHIVED_PATHS

@@ -230,9 +230,10 @@ var layout = __nccwpck_require__(776);
 var external_node_os_ = __nccwpck_require__(161);
 ;// CONCATENATED MODULE: ./src/action/runner.ts
 /**
- * The few runner commands the post step needs, written the way the runner reads them (its
- * file commands and workflow commands), so post starts without loading the toolkit and its
- * HTTP client: post runs in every job, and most of its time was module loading.
+ * The runner commands main and post need, written the way the runner reads them (its file
+ * commands and workflow commands), with @actions/core's formats. Both steps run in every job,
+ * and loading the toolkit (with its HTTP client) was most of their start-up time; the toolkit
+ * loads only with the cache module, when a store is missing (§4).
  */
 
 
@@ -247,23 +248,70 @@ function envFileEntry(name, value, delimiter) {
         throw new Error(`the value of ${name} contains the delimiter ${delimiter}`);
     return `${name}<<${delimiter}${external_node_os_.EOL}${value}${external_node_os_.EOL}${delimiter}${external_node_os_.EOL}`;
 }
+/** Appends `name=value` to the runner's file command `fileVariable`; false without one. */
+function fileCommand(fileVariable, name, value) {
+    const file = process.env[fileVariable];
+    if (!file)
+        return false;
+    (0,external_node_fs_.appendFileSync)(file, envFileEntry(name, value, `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`));
+    return true;
+}
+/** A workflow command's line, `::command name=value::message` (the runner's old channel). */
+function workflowCommand(command, message, name) {
+    const property = name === undefined ? '' : ` name=${escapeProperty(name)}`;
+    process.stdout.write(`::${command}${property}::${escapeData(message)}${external_node_os_.EOL}`);
+}
+/** Escapes a workflow command's property value. Pure. */
+function escapeProperty(text) {
+    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+/** The input `name` as the runner hands it over (INPUT_<NAME>), trimmed like getInput. */
+function getInput(name, env = process.env) {
+    return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
 /** For the job's later steps (and this process). */
 function exportVariable(name, value) {
     process.env[name] = value;
-    const file = process.env.GITHUB_ENV;
+    if (!fileCommand('GITHUB_ENV', name, value))
+        workflowCommand('set-env', value, name);
+}
+function setOutput(name, value) {
+    if (!fileCommand('GITHUB_OUTPUT', name, value)) {
+        process.stdout.write(EOL);
+        workflowCommand('set-output', value, name);
+    }
+}
+/** State for this action's post step (STATE_<name> there). */
+function saveState(name, value) {
+    if (!fileCommand('GITHUB_STATE', name, value))
+        workflowCommand('save-state', value, name);
+}
+/** The runner masks this value in every later line of the job's log. */
+function setSecret(secret) {
+    workflowCommand('add-mask', secret);
+}
+/** Markdown for the job's summary page; nothing without GITHUB_STEP_SUMMARY. */
+function appendSummary(markdown) {
+    const file = process.env.GITHUB_STEP_SUMMARY;
     if (file)
-        (0,external_node_fs_.appendFileSync)(file, envFileEntry(name, value, `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`));
+        appendFileSync(file, markdown, { encoding: 'utf8' });
+}
+function debug(message) {
+    workflowCommand('debug', message);
+}
+function notice(message) {
+    workflowCommand('notice', message);
 }
 function info(message) {
     process.stdout.write(`${message}${external_node_os_.EOL}`);
 }
 function warning(message) {
-    process.stdout.write(`::warning::${escapeData(message)}${external_node_os_.EOL}`);
+    workflowCommand('warning', message);
 }
 /** The step fails with this message (an error annotation). */
 function setFailed(message) {
     process.exitCode = 1;
-    process.stdout.write(`::error::${escapeData(message)}${external_node_os_.EOL}`);
+    workflowCommand('error', message);
 }
 
 ;// CONCATENATED MODULE: ./src/action/state.ts

@@ -1,12 +1,7 @@
-import * as core from '@actions/core'
 import type { Logger } from '../logger.js'
+import { debug, info, notice, warning } from './runner.js'
 
-/** The Logger git/ and cache/ receive inside the action: lines go through the toolkit (masked). */
+/** The Logger git/ and cache/ receive inside the action: lines as runner commands (masked). */
 export function actionLogger(): Logger {
-  return {
-    info: message => core.info(message),
-    warning: message => core.warning(message),
-    notice: message => core.notice(message),
-    debug: message => core.debug(message)
-  }
+  return { info, warning, notice, debug }
 }

@@ -3,7 +3,6 @@
  * Every input is validated before anything on disk changes (§7). A failed or cancelled main
  * releases its tree at once (post then has nothing to do).
  */
-import * as core from '@actions/core'
 import { existsSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -17,6 +16,7 @@ import { actionLogger } from './logger.js'
 import { mainState as stateOf } from './state.js'
 import { stepEnvironment } from './step-env.js'
 import { renderSummary } from './summary.js'
+import * as core from './runner.js'
 
 /** Machine settings and test knobs read from the environment (README "Machine settings"). */
 export function runtimeTunables(
@@ -120,7 +120,7 @@ export async function run(): Promise<void> {
     // The keeper started while git worked; the lock is not the job's until it runs (§2).
     await result.lock.keeperReady
     publishOutputs(options, result)
-    await writeSummary(options, result)
+    writeSummary(options, result)
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error))
     if (held) await releaseAtOnce(held.lock, log.warning)
@@ -173,33 +173,31 @@ function publishOutputs(options: CheckoutOptions, result: CheckoutResult): void 
   if (Object.keys(step.restore).length > 0) mainState.envRestore(step.restore)
 }
 
-async function writeSummary(options: CheckoutOptions, result: CheckoutResult): Promise<void> {
+function writeSummary(options: CheckoutOptions, result: CheckoutResult): void {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const holder = result.lock.holderSeen
-  await core.summary
-    .addRaw(
-      renderSummary({
-        repository: options.repository,
-        tree: result.tree,
-        treeDir: result.treeDir,
-        lockFile: result.lock.lockPath,
-        treeWaitMs: result.treeWaitMs,
-        storeWaitMs: result.storeWaitMs,
-        usedStoreLock: result.store.usedStoreLock || result.blobs?.usedStoreLock === true,
-        holderSeen: holder ? describeHolder(holder, Date.now()) : undefined,
-        queuePosition: result.lock.queuePosition,
-        ref: result.store.ref || options.refInput,
-        commit: result.store.sha,
-        createdStore: result.store.created,
-        cacheHit: result.store.cacheHit,
-        fetchedBytes:
-          result.blobs?.fetchedBytes === undefined
-            ? result.store.fetchedBytes
-            : (result.store.fetchedBytes ?? 0) + result.blobs.fetchedBytes,
-        repairs: result.repairs,
-        setAside: result.setAside,
-        phases: result.phases
-      })
-    )
-    .write()
+  core.appendSummary(
+    renderSummary({
+      repository: options.repository,
+      tree: result.tree,
+      treeDir: result.treeDir,
+      lockFile: result.lock.lockPath,
+      treeWaitMs: result.treeWaitMs,
+      storeWaitMs: result.storeWaitMs,
+      usedStoreLock: result.store.usedStoreLock || result.blobs?.usedStoreLock === true,
+      holderSeen: holder ? describeHolder(holder, Date.now()) : undefined,
+      queuePosition: result.lock.queuePosition,
+      ref: result.store.ref || options.refInput,
+      commit: result.store.sha,
+      createdStore: result.store.created,
+      cacheHit: result.store.cacheHit,
+      fetchedBytes:
+        result.blobs?.fetchedBytes === undefined
+          ? result.store.fetchedBytes
+          : (result.store.fetchedBytes ?? 0) + result.blobs.fetchedBytes,
+      repairs: result.repairs,
+      setAside: result.setAside,
+      phases: result.phases
+    })
+  )
 }

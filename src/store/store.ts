@@ -185,11 +185,18 @@ async function commitIn(
   // cwd is the repository directory, not the store: only store-lock holders work in the store
   // itself, so anything left running there is an orphan to end (§3.8).
   // issue 15: in a partial store git would fetch a missing commit lazily, without the lock.
-  const out = await withoutLazyFetch(ctx.git).local(
-    ctx.layout.dir,
-    ['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`],
-    { gitDir: storeDir, okExitCodes: [1, 128] }
-  )
+  const out = await withoutLazyFetch(ctx.git)
+    .local(
+      ctx.layout.dir,
+      ['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`],
+      { gitDir: storeDir, okExitCodes: [1, 128] }
+    )
+    .catch((error: unknown) => {
+      // The refused lazy fetch may end git by SIGPIPE instead of exit 128: still "not there".
+      if (error instanceof GitError && isLazyFetchRefusal(error.stderr))
+        return { stdout: '', stderr: error.stderr, exitCode: 128 }
+      throw error
+    })
   // "Not there" is an answer; a damaged store is not (§7: set aside and rebuilt).
   if (out.exitCode !== 0 && isObjectStoreDamage(out.stderr))
     throw new GitError(['rev-parse', revision], ctx.layout.dir, out.exitCode, out.stderr)
@@ -387,6 +394,11 @@ export const NO_LAZY_FETCH: readonly ConfigEntry[] = [
   // Overrides protocol.file.allow=always, set for local remotes (env.ts).
   { key: 'protocol.file.allow', value: 'never' }
 ]
+
+/** Did git fail because NO_LAZY_FETCH refused an on-demand fetch of a missing object? Pure. */
+export function isLazyFetchRefusal(stderr: string): boolean {
+  return /transport '[^']*' not allowed/.test(stderr)
+}
 
 /** `git` for local commands that may not fetch (NO_LAZY_FETCH). */
 export function withoutLazyFetch(git: GitRunner): GitRunner {

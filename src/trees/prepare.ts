@@ -186,6 +186,7 @@ export function prepareTree(spec: TreeSpec): PreparedTree {
 
   repairs.push(...removeStaleGitLocks(gitDir, log))
   const store = layout.store
+  const lfsFilesLeft = hadLfsFilter(readTextIfFile(path.join(gitDir, 'config'))) && !spec.config.lfs
   for (const entry of resetGitDir(gitDir, {
     keep: TREE_KEEP,
     config: treeConfig(spec.config),
@@ -218,7 +219,11 @@ export function prepareTree(spec: TreeSpec): PreparedTree {
   // Skip-worktree bits are kept: every checkout recomputes them from patterns — the job's, or
   // for a full job `/*`, which writes only the files left out (dropping the index would rewrite
   // every file of the tree).
-  const indexIssue = judgeIndexFile(index, hashBytes, true)
+  const indexIssue =
+    judgeIndexFile(index, hashBytes, true) ??
+    // §1 lfs: the files hold LFS content that an LFS filter made look unchanged to git; only
+    // a checkout without the index writes the pointers a job without `lfs` expects.
+    (lfsFilesLeft && pathExists(index) ? 'an earlier job checked out LFS content' : undefined)
   if (indexIssue) {
     rmSync(index, { recursive: true, force: true })
     log.info(`dropped the index of tree ${tree}: ${indexIssue}; every file is written afresh`)
@@ -236,6 +241,19 @@ export function prepareTree(spec: TreeSpec): PreparedTree {
   // A submodule's index left truncated by a killed job: derived data, rebuilt by its checkout.
   repairs.push(...removeDamagedGitFiles(gitDir, log).removed)
   return { dir, gitDir, created, repairs, setAside, expandSparse }
+}
+
+/** Did a tree's config (before it is rewritten) have an LFS filter? Pure. */
+export function hadLfsFilter(config: string | undefined): boolean {
+  return config !== undefined && /^\s*\[filter\s+"lfs"\]/im.test(config)
+}
+
+function readTextIfFile(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch {
+    return undefined
+  }
 }
 
 /**

@@ -18,6 +18,7 @@ import {
 } from '../../../src/git/refs.js'
 import { isGitLockFile } from '../../../src/git/repair.js'
 import { hasPromisorPacks, storeConfig, storeFacts } from '../../../src/store/config.js'
+import { isLazyFetchRefusal } from '../../../src/store/store.js'
 import {
   parseLooseRef,
   parsePackedRefs,
@@ -505,5 +506,17 @@ describe('parseTransferredBytes', () => {
     )
     expect(parseTransferredBytes('Receiving objects: 100% (2/2), done.')).toBeUndefined()
     expect(parseTransferredBytes('')).toBeUndefined()
+  })
+})
+
+describe('isLazyFetchRefusal: a partial store asked for an object it lacks', () => {
+  it('is the refusal NO_LAZY_FETCH causes, whatever the transport', () => {
+    expect(isLazyFetchRefusal("fatal: transport 'http' not allowed\n")).toBe(true)
+    expect(isLazyFetchRefusal("fatal: transport 'file' not allowed")).toBe(true)
+  })
+  it('is not damage, a missing repository or any other failure', () => {
+    expect(isLazyFetchRefusal('fatal: packed object 1234 is corrupt')).toBe(false)
+    expect(isLazyFetchRefusal('fatal: not a git repository')).toBe(false)
+    expect(isLazyFetchRefusal('')).toBe(false)
   })
 })

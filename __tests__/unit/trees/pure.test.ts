@@ -15,6 +15,7 @@ import path from 'node:path'
 import { fixtureGitEnv } from '../../../testkit/git-fixtures.js'
 import { judgeIndex } from '../../../src/trees/index-file.js'
 import { preferredTrees, type TreeFacts } from '../../../src/trees/pool.js'
+import { hadLfsFilter } from '../../../src/trees/prepare.js'
 import {
   localRefName,
   sparseCheckoutFile,
@@ -620,5 +621,19 @@ describe('preferredTrees: which free tree a job gets', () => {
     const facts = [fact(2, false), fact(1, false)]
     preferredTrees(facts)
     expect(facts.map(f => f.tree)).toEqual([2, 1])
+  })
+})
+
+describe('hadLfsFilter: LFS content a job without lfs must not inherit (§1 lfs)', () => {
+  it('sees the filter section git-lfs and the action write, in any spacing or case', () => {
+    expect(
+      hadLfsFilter('[core]\n\tbare = false\n[filter "lfs"]\n\tclean = git-lfs clean -- %f\n')
+    ).toBe(true)
+    expect(hadLfsFilter('  [Filter  "lfs"]\n')).toBe(true)
+  })
+  it('ignores other filters, a missing config and the word in values', () => {
+    expect(hadLfsFilter(undefined)).toBe(false)
+    expect(hadLfsFilter('[filter "x"]\n\tsmudge = lfs\n')).toBe(false)
+    expect(hadLfsFilter('[core]\n\tcomment = [filter "lfs"] somewhere\n')).toBe(false)
   })
 })
