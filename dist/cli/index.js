@@ -436,6 +436,15 @@ function pathExists(file) {
         return false;
     }
 }
+/** The names in `dir`; none when it is missing or unreadable (a scan goes on without it). */
+function entriesOf(dir) {
+    try {
+        return (0,external_node_fs_.readdirSync)(dir);
+    }
+    catch {
+        return [];
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/repo/identity.ts
 /** `127.0.0.1:8080` → `127.0.0.1_8080`; `[::1]:8080` → `[--1]_8080` (':' is not a file-name character on Windows). */
@@ -2106,26 +2115,11 @@ function repositoryLastUse(parts) {
 
 
 
+
 /** Deep enough for a host, several server prefixes, owner and name, or a relative `path`. */
 const scan_MAX_DEPTH = 10;
 const TICKET = /^\d{12}$/;
 const TREE_DIR = /^[1-9]\d{0,2}$/;
-function entriesOf(dir) {
-    try {
-        return (0,external_node_fs_.readdirSync)(dir);
-    }
-    catch {
-        return [];
-    }
-}
-function isDirectory(file) {
-    try {
-        return (0,external_node_fs_.lstatSync)(file).isDirectory(); // never follow a link out of the root
-    }
-    catch {
-        return false;
-    }
-}
 function isFile(file) {
     try {
         return (0,external_node_fs_.lstatSync)(file).isFile();
@@ -2152,11 +2146,11 @@ function findRepositories(root) {
             if (depth === 0 && isFleetEntry(name))
                 continue;
             const child = external_node_path_default().join(dir, name);
-            if (isDirectory(child))
+            if (write_isRealDirectory(child))
                 walk(child, depth + 1);
         }
     };
-    if (isDirectory(root))
+    if (write_isRealDirectory(root))
         walk(root, 0);
     return found.sort();
 }
@@ -2164,7 +2158,7 @@ function findRepositories(root) {
 function treeNumbers(layout) {
     const numbers = new Set();
     for (const name of entriesOf(layout.treesDir)) {
-        if (TREE_DIR.test(name) && isDirectory(external_node_path_default().join(layout.treesDir, name)))
+        if (TREE_DIR.test(name) && write_isRealDirectory(external_node_path_default().join(layout.treesDir, name)))
             numbers.add(Number(name));
     }
     for (const name of entriesOf(layout.locksDir)) {
@@ -2215,7 +2209,7 @@ async function readRepository(dir, options = {}) {
         trees.push({
             tree,
             dir: layout.tree(tree),
-            exists: isDirectory(layout.tree(tree)),
+            exists: write_isRealDirectory(layout.tree(tree)),
             lockFile,
             locked,
             holder: locked && options.holders ? await holderOf(lockFile) : undefined,
@@ -2232,7 +2226,7 @@ async function readRepository(dir, options = {}) {
         dir,
         layout,
         key: markerKey(layout),
-        storeExists: isDirectory(layout.store),
+        storeExists: write_isRealDirectory(layout.store),
         lastFetch: storeLastFetch(layout),
         storeLastUse: storeUse,
         storeLock: {
@@ -2581,7 +2575,7 @@ function describeTarget(target) {
         return `set-aside ${target.path} of ${target.key}`;
     return `${target.key} (${target.dir})`;
 }
-function evict_isDirectory(file) {
+function isDirectory(file) {
     try {
         return (0,external_node_fs_.lstatSync)(file).isDirectory();
     }
@@ -2650,7 +2644,7 @@ class Evictor {
         const { target } = item;
         const layout = layoutOf(target.dir);
         const treeDir = layout.tree(target.tree);
-        if (!evict_isDirectory(treeDir))
+        if (!isDirectory(treeDir))
             return { removed: false, why: 'it is gone already' };
         const tried = await tryTreeLock(layout, target.tree, this.tryOptions);
         if (!tried.taken)
@@ -2663,7 +2657,7 @@ class Evictor {
                 if (lastUse !== undefined && !older(lastUse, days, this.now()))
                     return { removed: false, why: 'it was used again since the decision' };
             }
-            if (!evict_isDirectory(treeDir))
+            if (!isDirectory(treeDir))
                 return { removed: false, why: 'it is gone already' };
             await this.options.hooks?.beforeRemove?.(item);
             await endProcessesIn(treeDir, {
@@ -2685,7 +2679,7 @@ class Evictor {
     async removeRepository(item) {
         const { target } = item;
         const layout = layoutOf(target.dir);
-        if (!evict_isDirectory(layout.dir))
+        if (!isDirectory(layout.dir))
             return { removed: false, why: 'it is gone already' };
         const store = await tryStoreLock(layout, this.tryOptions);
         if (!store.taken)
@@ -2953,6 +2947,7 @@ function platformConfigEntries(platform) {
 
 
 
+
 /** Lock files git keeps at the top of a git directory (§3.2). */
 const GITDIR_LOCKS = new Set([
     'index.lock',
@@ -2974,30 +2969,14 @@ function isGitLockFile(relative) {
         return GITDIR_LOCKS.has(name);
     return parts[0] === 'refs' && name.endsWith('.lock');
 }
-function entries(dir) {
-    try {
-        return (0,external_node_fs_.readdirSync)(dir);
-    }
-    catch {
-        return [];
-    }
-}
-function repair_isDirectory(file) {
-    try {
-        return (0,external_node_fs_.lstatSync)(file).isDirectory(); // lstat: never follow a symlink out of the clone
-    }
-    catch {
-        return false;
-    }
-}
 function looksLikeGitDir(dir) {
-    const names = new Set(entries(dir));
+    const names = new Set(entriesOf(dir));
     return names.has('HEAD') || (names.has('objects') && names.has('refs'));
 }
 function walkRefs(gitDir, relative, found) {
-    for (const name of entries(external_node_path_default().join(gitDir, relative))) {
+    for (const name of entriesOf(external_node_path_default().join(gitDir, relative))) {
         const child = `${relative}/${name}`;
-        if (repair_isDirectory(external_node_path_default().join(gitDir, child)))
+        if (write_isRealDirectory(external_node_path_default().join(gitDir, child)))
             walkRefs(gitDir, child, found);
         else if (isGitLockFile(child))
             found.push(external_node_path_default().join(gitDir, child));
@@ -3005,9 +2984,9 @@ function walkRefs(gitDir, relative, found) {
 }
 /** Submodule git dirs live at modules/<name>, and names may contain '/'. */
 function walkModules(dir, found) {
-    for (const name of entries(dir)) {
+    for (const name of entriesOf(dir)) {
         const child = external_node_path_default().join(dir, name);
-        if (!repair_isDirectory(child))
+        if (!write_isRealDirectory(child))
             continue;
         if (looksLikeGitDir(child))
             collectGitDirLocks(child, found);
@@ -3016,20 +2995,20 @@ function walkModules(dir, found) {
     }
 }
 function collectGitDirLocks(gitDir, found) {
-    for (const name of entries(gitDir)) {
+    for (const name of entriesOf(gitDir)) {
         if (isGitLockFile(name))
             found.push(external_node_path_default().join(gitDir, name));
     }
     // git maintenance skips silently while this exists: left by a killed run, it would switch
     // maintenance off for good.
-    if (entries(external_node_path_default().join(gitDir, 'objects')).includes('maintenance.lock'))
+    if (entriesOf(external_node_path_default().join(gitDir, 'objects')).includes('maintenance.lock'))
         found.push(external_node_path_default().join(gitDir, 'objects', 'maintenance.lock'));
     walkRefs(gitDir, 'refs', found);
     walkModules(external_node_path_default().join(gitDir, 'modules'), found);
     // Linked worktrees keep their own index/HEAD locks.
-    for (const name of entries(external_node_path_default().join(gitDir, 'worktrees'))) {
+    for (const name of entriesOf(external_node_path_default().join(gitDir, 'worktrees'))) {
         const worktree = external_node_path_default().join(gitDir, 'worktrees', name);
-        for (const file of entries(worktree)) {
+        for (const file of entriesOf(worktree)) {
             if (isGitLockFile(file))
                 found.push(external_node_path_default().join(worktree, file));
         }
@@ -3039,9 +3018,9 @@ function collectGitDirLocks(gitDir, found) {
 function gitDirsUnder(gitDir) {
     const found = [gitDir];
     const walk = (dir) => {
-        for (const name of entries(dir)) {
+        for (const name of entriesOf(dir)) {
             const child = external_node_path_default().join(dir, name);
-            if (!repair_isDirectory(child))
+            if (!write_isRealDirectory(child))
                 continue;
             if (looksLikeGitDir(child)) {
                 found.push(child);
@@ -3063,10 +3042,10 @@ function isValidLooseRef(content) {
     return /^(?:[0-9a-f]{40}|[0-9a-f]{64})\s*$/.test(content) || /^ref: refs\/\S+\s*$/.test(content);
 }
 function walkRefFiles(gitDir, relative, found) {
-    for (const name of entries(external_node_path_default().join(gitDir, relative))) {
+    for (const name of entriesOf(external_node_path_default().join(gitDir, relative))) {
         const child = `${relative}/${name}`;
         const full = external_node_path_default().join(gitDir, child);
-        if (repair_isDirectory(full))
+        if (write_isRealDirectory(full))
             walkRefFiles(gitDir, child, found);
         else if (!isGitLockFile(child))
             found.push(full);
@@ -3233,7 +3212,7 @@ const DEFAULT_THRESHOLDS = {
 };
 const LOOSE_DIR = /^[0-9a-f]{2}$/;
 const LOOSE_OBJECT = /^[0-9a-f]{38}$|^[0-9a-f]{62}$/;
-function maintain_entries(dir) {
+function entries(dir) {
     try {
         return (0,external_node_fs_.readdirSync)(dir);
     }
@@ -3258,18 +3237,18 @@ function countStore(storeDir) {
         if (mtime !== undefined && (newest === undefined || mtime > newest))
             newest = mtime;
     };
-    for (const name of maintain_entries(objects)) {
+    for (const name of entries(objects)) {
         if (!LOOSE_DIR.test(name))
             continue;
         const dir = external_node_path_default().join(objects, name);
-        const inDir = maintain_entries(dir).filter(file => LOOSE_OBJECT.test(file)).length;
+        const inDir = entries(dir).filter(file => LOOSE_OBJECT.test(file)).length;
         if (inDir > 0) {
             loose += inDir;
             newer(statOf(dir)?.mtimeMs);
         }
     }
     const packDir = external_node_path_default().join(objects, 'pack');
-    const packNames = maintain_entries(packDir);
+    const packNames = entries(packDir);
     const midx = statOf(external_node_path_default().join(packDir, 'multi-pack-index'))?.mtimeMs;
     const packBytes = [];
     let outside = 0;
@@ -3487,7 +3466,7 @@ function removeStaleMaintenanceFiles(storeDir, log) {
         external_node_path_default().join(storeDir, 'objects', 'pack'),
         external_node_path_default().join(storeDir, 'objects', 'info', 'commit-graphs')
     ]) {
-        const temporaries = maintain_entries(dir).filter(isGitTemporary);
+        const temporaries = entries(dir).filter(isGitTemporary);
         for (const name of temporaries) {
             (0,external_node_fs_.rmSync)(external_node_path_default().join(dir, name), { recursive: true, force: true });
             removed.push(external_node_path_default().join(dir, name));
@@ -5402,14 +5381,7 @@ function result(resolved, sha, timer, lock) {
  * git processes it left working in them (§3.8).
  */
 async function removeStaleTemporaries(layout, log) {
-    let entries;
-    try {
-        entries = (0,external_node_fs_.readdirSync)(layout.tmp);
-    }
-    catch {
-        return;
-    }
-    for (const entry of entries) {
+    for (const entry of entriesOf(layout.tmp)) {
         if (entry.startsWith('tree-'))
             continue; // a tree holder's (§2: guarded by its tree lock)
         const file = external_node_path_default().join(layout.tmp, entry);
@@ -5973,14 +5945,7 @@ function createTree(layout, tree) {
 }
 /** Leftover tree builds of this tree number (a job killed while creating it). */
 function removeStaleTreeBuilds(layout, tree) {
-    let entries;
-    try {
-        entries = (0,external_node_fs_.readdirSync)(layout.tmp);
-    }
-    catch {
-        return;
-    }
-    for (const entry of entries) {
+    for (const entry of entriesOf(layout.tmp)) {
         if (entry.startsWith(`tree-${tree}-`))
             (0,external_node_fs_.rmSync)(external_node_path_default().join(layout.tmp, entry), { recursive: true, force: true });
     }

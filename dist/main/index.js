@@ -923,6 +923,15 @@ function pathExists(file) {
         return false;
     }
 }
+/** The names in `dir`; none when it is missing or unreadable (a scan goes on without it). */
+function entriesOf(dir) {
+    try {
+        return (0,external_node_fs_.readdirSync)(dir);
+    }
+    catch {
+        return [];
+    }
+}
 
 // EXTERNAL MODULE: ./src/repo/identity.ts
 var identity = __nccwpck_require__(2988);
@@ -1185,6 +1194,7 @@ function safeReaddir(dir) {
 
 
 
+
 /** Lock files git keeps at the top of a git directory (§3.2). */
 const GITDIR_LOCKS = new Set([
     'index.lock',
@@ -1206,30 +1216,14 @@ function isGitLockFile(relative) {
         return GITDIR_LOCKS.has(name);
     return parts[0] === 'refs' && name.endsWith('.lock');
 }
-function repair_entries(dir) {
-    try {
-        return (0,external_node_fs_.readdirSync)(dir);
-    }
-    catch {
-        return [];
-    }
-}
-function isDirectory(file) {
-    try {
-        return (0,external_node_fs_.lstatSync)(file).isDirectory(); // lstat: never follow a symlink out of the clone
-    }
-    catch {
-        return false;
-    }
-}
 function looksLikeGitDir(dir) {
-    const names = new Set(repair_entries(dir));
+    const names = new Set(entriesOf(dir));
     return names.has('HEAD') || (names.has('objects') && names.has('refs'));
 }
 function walkRefs(gitDir, relative, found) {
-    for (const name of repair_entries(external_node_path_default().join(gitDir, relative))) {
+    for (const name of entriesOf(external_node_path_default().join(gitDir, relative))) {
         const child = `${relative}/${name}`;
-        if (isDirectory(external_node_path_default().join(gitDir, child)))
+        if (write_isRealDirectory(external_node_path_default().join(gitDir, child)))
             walkRefs(gitDir, child, found);
         else if (isGitLockFile(child))
             found.push(external_node_path_default().join(gitDir, child));
@@ -1237,9 +1231,9 @@ function walkRefs(gitDir, relative, found) {
 }
 /** Submodule git dirs live at modules/<name>, and names may contain '/'. */
 function walkModules(dir, found) {
-    for (const name of repair_entries(dir)) {
+    for (const name of entriesOf(dir)) {
         const child = external_node_path_default().join(dir, name);
-        if (!isDirectory(child))
+        if (!write_isRealDirectory(child))
             continue;
         if (looksLikeGitDir(child))
             collectGitDirLocks(child, found);
@@ -1248,20 +1242,20 @@ function walkModules(dir, found) {
     }
 }
 function collectGitDirLocks(gitDir, found) {
-    for (const name of repair_entries(gitDir)) {
+    for (const name of entriesOf(gitDir)) {
         if (isGitLockFile(name))
             found.push(external_node_path_default().join(gitDir, name));
     }
     // git maintenance skips silently while this exists: left by a killed run, it would switch
     // maintenance off for good.
-    if (repair_entries(external_node_path_default().join(gitDir, 'objects')).includes('maintenance.lock'))
+    if (entriesOf(external_node_path_default().join(gitDir, 'objects')).includes('maintenance.lock'))
         found.push(external_node_path_default().join(gitDir, 'objects', 'maintenance.lock'));
     walkRefs(gitDir, 'refs', found);
     walkModules(external_node_path_default().join(gitDir, 'modules'), found);
     // Linked worktrees keep their own index/HEAD locks.
-    for (const name of repair_entries(external_node_path_default().join(gitDir, 'worktrees'))) {
+    for (const name of entriesOf(external_node_path_default().join(gitDir, 'worktrees'))) {
         const worktree = external_node_path_default().join(gitDir, 'worktrees', name);
-        for (const file of repair_entries(worktree)) {
+        for (const file of entriesOf(worktree)) {
             if (isGitLockFile(file))
                 found.push(external_node_path_default().join(worktree, file));
         }
@@ -1271,9 +1265,9 @@ function collectGitDirLocks(gitDir, found) {
 function gitDirsUnder(gitDir) {
     const found = [gitDir];
     const walk = (dir) => {
-        for (const name of repair_entries(dir)) {
+        for (const name of entriesOf(dir)) {
             const child = external_node_path_default().join(dir, name);
-            if (!isDirectory(child))
+            if (!write_isRealDirectory(child))
                 continue;
             if (looksLikeGitDir(child)) {
                 found.push(child);
@@ -1295,10 +1289,10 @@ function isValidLooseRef(content) {
     return /^(?:[0-9a-f]{40}|[0-9a-f]{64})\s*$/.test(content) || /^ref: refs\/\S+\s*$/.test(content);
 }
 function walkRefFiles(gitDir, relative, found) {
-    for (const name of repair_entries(external_node_path_default().join(gitDir, relative))) {
+    for (const name of entriesOf(external_node_path_default().join(gitDir, relative))) {
         const child = `${relative}/${name}`;
         const full = external_node_path_default().join(gitDir, child);
-        if (isDirectory(full))
+        if (write_isRealDirectory(full))
             walkRefFiles(gitDir, child, found);
         else if (!isGitLockFile(child))
             found.push(full);
@@ -2382,14 +2376,7 @@ function result(resolved, sha, timer, lock) {
  * git processes it left working in them (§3.8).
  */
 async function removeStaleTemporaries(layout, log) {
-    let entries;
-    try {
-        entries = (0,external_node_fs_.readdirSync)(layout.tmp);
-    }
-    catch {
-        return;
-    }
-    for (const entry of entries) {
+    for (const entry of entriesOf(layout.tmp)) {
         if (entry.startsWith('tree-'))
             continue; // a tree holder's (§2: guarded by its tree lock)
         const file = external_node_path_default().join(layout.tmp, entry);
@@ -2953,14 +2940,7 @@ function createTree(layout, tree) {
 }
 /** Leftover tree builds of this tree number (a job killed while creating it). */
 function removeStaleTreeBuilds(layout, tree) {
-    let entries;
-    try {
-        entries = (0,external_node_fs_.readdirSync)(layout.tmp);
-    }
-    catch {
-        return;
-    }
-    for (const entry of entries) {
+    for (const entry of entriesOf(layout.tmp)) {
         if (entry.startsWith(`tree-${tree}-`))
             (0,external_node_fs_.rmSync)(external_node_path_default().join(layout.tmp, entry), { recursive: true, force: true });
     }

@@ -305,26 +305,11 @@ function repositoryLastUse(parts) {
 
 
 
+
 /** Deep enough for a host, several server prefixes, owner and name, or a relative `path`. */
 const MAX_DEPTH = 10;
 const TICKET = /^\d{12}$/;
 const TREE_DIR = /^[1-9]\d{0,2}$/;
-function entriesOf(dir) {
-    try {
-        return (0,external_node_fs_.readdirSync)(dir);
-    }
-    catch {
-        return [];
-    }
-}
-function isDirectory(file) {
-    try {
-        return (0,external_node_fs_.lstatSync)(file).isDirectory(); // never follow a link out of the root
-    }
-    catch {
-        return false;
-    }
-}
 function isFile(file) {
     try {
         return (0,external_node_fs_.lstatSync)(file).isFile();
@@ -347,26 +332,26 @@ function findRepositories(root) {
         }
         if (depth >= MAX_DEPTH)
             return;
-        for (const name of entriesOf(dir)) {
+        for (const name of (0,write/* entriesOf */.Mc)(dir)) {
             if (depth === 0 && isFleetEntry(name))
                 continue;
             const child = external_node_path_default().join(dir, name);
-            if (isDirectory(child))
+            if ((0,write/* isRealDirectory */.sL)(child))
                 walk(child, depth + 1);
         }
     };
-    if (isDirectory(root))
+    if ((0,write/* isRealDirectory */.sL)(root))
         walk(root, 0);
     return found.sort();
 }
 /** The tree numbers a repository has: its tree directories and its tree lock files. */
 function treeNumbers(layout) {
     const numbers = new Set();
-    for (const name of entriesOf(layout.treesDir)) {
-        if (TREE_DIR.test(name) && isDirectory(external_node_path_default().join(layout.treesDir, name)))
+    for (const name of (0,write/* entriesOf */.Mc)(layout.treesDir)) {
+        if (TREE_DIR.test(name) && (0,write/* isRealDirectory */.sL)(external_node_path_default().join(layout.treesDir, name)))
             numbers.add(Number(name));
     }
-    for (const name of entriesOf(layout.locksDir)) {
+    for (const name of (0,write/* entriesOf */.Mc)(layout.locksDir)) {
         const tree = (0,repo_layout/* treeNumberOfLock */.Kz)(name);
         if (tree !== undefined)
             numbers.add(tree);
@@ -375,7 +360,7 @@ function treeNumbers(layout) {
 }
 /** Tickets in a queue directory, in order (files only: a planted link is never followed). */
 function queueTickets(queueDir) {
-    return entriesOf(queueDir)
+    return (0,write/* entriesOf */.Mc)(queueDir)
         .filter(name => TICKET.test(name) && isFile(external_node_path_default().join(queueDir, name)))
         .sort();
 }
@@ -414,7 +399,7 @@ async function readRepository(dir, options = {}) {
         trees.push({
             tree,
             dir: layout.tree(tree),
-            exists: isDirectory(layout.tree(tree)),
+            exists: (0,write/* isRealDirectory */.sL)(layout.tree(tree)),
             lockFile,
             locked,
             holder: locked && options.holders ? await holderOf(lockFile) : undefined,
@@ -423,7 +408,7 @@ async function readRepository(dir, options = {}) {
     }
     const storeLocked = isFile(layout.storeLock);
     const storeUse = storeLastUse(layout, numbers);
-    const aside = entriesOf(layout.aside).map(name => {
+    const aside = (0,write/* entriesOf */.Mc)(layout.aside).map(name => {
         const file = external_node_path_default().join(layout.aside, name);
         return { name, path: file, mtime: mtimeOf(file) ?? 0 };
     });
@@ -431,7 +416,7 @@ async function readRepository(dir, options = {}) {
         dir,
         layout,
         key: markerKey(layout),
-        storeExists: isDirectory(layout.store),
+        storeExists: (0,write/* isRealDirectory */.sL)(layout.store),
         lastFetch: storeLastFetch(layout),
         storeLastUse: storeUse,
         storeLock: {
@@ -859,7 +844,7 @@ function describeTarget(target) {
         return `set-aside ${target.path} of ${target.key}`;
     return `${target.key} (${target.dir})`;
 }
-function evict_isDirectory(file) {
+function isDirectory(file) {
     try {
         return (0,external_node_fs_.lstatSync)(file).isDirectory();
     }
@@ -928,7 +913,7 @@ class Evictor {
         const { target } = item;
         const layout = (0,repo_layout/* layoutOf */.aH)(target.dir);
         const treeDir = layout.tree(target.tree);
-        if (!evict_isDirectory(treeDir))
+        if (!isDirectory(treeDir))
             return { removed: false, why: 'it is gone already' };
         const tried = await (0,locks/* tryTreeLock */.Ni)(layout, target.tree, this.tryOptions);
         if (!tried.taken)
@@ -941,7 +926,7 @@ class Evictor {
                 if (lastUse !== undefined && !older(lastUse, days, this.now()))
                     return { removed: false, why: 'it was used again since the decision' };
             }
-            if (!evict_isDirectory(treeDir))
+            if (!isDirectory(treeDir))
                 return { removed: false, why: 'it is gone already' };
             await this.options.hooks?.beforeRemove?.(item);
             await (0,sweep/* endProcessesIn */.aA)(treeDir, {
@@ -963,7 +948,7 @@ class Evictor {
     async removeRepository(item) {
         const { target } = item;
         const layout = (0,repo_layout/* layoutOf */.aH)(target.dir);
-        if (!evict_isDirectory(layout.dir))
+        if (!isDirectory(layout.dir))
             return { removed: false, why: 'it is gone already' };
         const store = await (0,locks/* tryStoreLock */.SY)(layout, this.tryOptions);
         if (!store.taken)
@@ -1304,9 +1289,11 @@ async function evictIfDue(root, options) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Zf: () => (/* binding */ writeFileAtomic)
+/* harmony export */   Mc: () => (/* binding */ entriesOf),
+/* harmony export */   Zf: () => (/* binding */ writeFileAtomic),
+/* harmony export */   sL: () => (/* binding */ isRealDirectory)
 /* harmony export */ });
-/* unused harmony exports isRealDirectory, pathExists */
+/* unused harmony export pathExists */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(24);
@@ -1336,7 +1323,7 @@ function writeFileAtomic(file, content, mode = 0o644) {
 /** Is `file` a real directory (not a link to one)? */
 function isRealDirectory(file) {
     try {
-        return lstatSync(file).isDirectory();
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.lstatSync)(file).isDirectory();
     }
     catch {
         return false;
@@ -1349,6 +1336,15 @@ function pathExists(file) {
     }
     catch {
         return false;
+    }
+}
+/** The names in `dir`; none when it is missing or unreadable (a scan goes on without it). */
+function entriesOf(dir) {
+    try {
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readdirSync)(dir);
+    }
+    catch {
+        return [];
     }
 }
 

@@ -540,6 +540,7 @@ var external_node_crypto_ = __webpack_require__(598);
 
 
 
+
 /** Lock files git keeps at the top of a git directory (§3.2). */
 const GITDIR_LOCKS = new Set([
     'index.lock',
@@ -561,30 +562,14 @@ function isGitLockFile(relative) {
         return GITDIR_LOCKS.has(name);
     return parts[0] === 'refs' && name.endsWith('.lock');
 }
-function entries(dir) {
-    try {
-        return (0,external_node_fs_.readdirSync)(dir);
-    }
-    catch {
-        return [];
-    }
-}
-function isDirectory(file) {
-    try {
-        return (0,external_node_fs_.lstatSync)(file).isDirectory(); // lstat: never follow a symlink out of the clone
-    }
-    catch {
-        return false;
-    }
-}
 function looksLikeGitDir(dir) {
-    const names = new Set(entries(dir));
+    const names = new Set((0,write/* entriesOf */.Mc)(dir));
     return names.has('HEAD') || (names.has('objects') && names.has('refs'));
 }
 function walkRefs(gitDir, relative, found) {
-    for (const name of entries(external_node_path_default().join(gitDir, relative))) {
+    for (const name of (0,write/* entriesOf */.Mc)(external_node_path_default().join(gitDir, relative))) {
         const child = `${relative}/${name}`;
-        if (isDirectory(external_node_path_default().join(gitDir, child)))
+        if ((0,write/* isRealDirectory */.sL)(external_node_path_default().join(gitDir, child)))
             walkRefs(gitDir, child, found);
         else if (isGitLockFile(child))
             found.push(external_node_path_default().join(gitDir, child));
@@ -592,9 +577,9 @@ function walkRefs(gitDir, relative, found) {
 }
 /** Submodule git dirs live at modules/<name>, and names may contain '/'. */
 function walkModules(dir, found) {
-    for (const name of entries(dir)) {
+    for (const name of (0,write/* entriesOf */.Mc)(dir)) {
         const child = external_node_path_default().join(dir, name);
-        if (!isDirectory(child))
+        if (!(0,write/* isRealDirectory */.sL)(child))
             continue;
         if (looksLikeGitDir(child))
             collectGitDirLocks(child, found);
@@ -603,20 +588,20 @@ function walkModules(dir, found) {
     }
 }
 function collectGitDirLocks(gitDir, found) {
-    for (const name of entries(gitDir)) {
+    for (const name of (0,write/* entriesOf */.Mc)(gitDir)) {
         if (isGitLockFile(name))
             found.push(external_node_path_default().join(gitDir, name));
     }
     // git maintenance skips silently while this exists: left by a killed run, it would switch
     // maintenance off for good.
-    if (entries(external_node_path_default().join(gitDir, 'objects')).includes('maintenance.lock'))
+    if ((0,write/* entriesOf */.Mc)(external_node_path_default().join(gitDir, 'objects')).includes('maintenance.lock'))
         found.push(external_node_path_default().join(gitDir, 'objects', 'maintenance.lock'));
     walkRefs(gitDir, 'refs', found);
     walkModules(external_node_path_default().join(gitDir, 'modules'), found);
     // Linked worktrees keep their own index/HEAD locks.
-    for (const name of entries(external_node_path_default().join(gitDir, 'worktrees'))) {
+    for (const name of (0,write/* entriesOf */.Mc)(external_node_path_default().join(gitDir, 'worktrees'))) {
         const worktree = external_node_path_default().join(gitDir, 'worktrees', name);
-        for (const file of entries(worktree)) {
+        for (const file of (0,write/* entriesOf */.Mc)(worktree)) {
             if (isGitLockFile(file))
                 found.push(external_node_path_default().join(worktree, file));
         }
@@ -626,9 +611,9 @@ function collectGitDirLocks(gitDir, found) {
 function gitDirsUnder(gitDir) {
     const found = [gitDir];
     const walk = (dir) => {
-        for (const name of entries(dir)) {
+        for (const name of entriesOf(dir)) {
             const child = path.join(dir, name);
-            if (!isDirectory(child))
+            if (!isRealDirectory(child))
                 continue;
             if (looksLikeGitDir(child)) {
                 found.push(child);
@@ -650,10 +635,10 @@ function isValidLooseRef(content) {
     return /^(?:[0-9a-f]{40}|[0-9a-f]{64})\s*$/.test(content) || /^ref: refs\/\S+\s*$/.test(content);
 }
 function walkRefFiles(gitDir, relative, found) {
-    for (const name of entries(path.join(gitDir, relative))) {
+    for (const name of entriesOf(path.join(gitDir, relative))) {
         const child = `${relative}/${name}`;
         const full = path.join(gitDir, child);
-        if (isDirectory(full))
+        if (isRealDirectory(full))
             walkRefFiles(gitDir, child, found);
         else if (!isGitLockFile(child))
             found.push(full);
@@ -828,7 +813,7 @@ const DEFAULT_THRESHOLDS = {
 };
 const LOOSE_DIR = /^[0-9a-f]{2}$/;
 const LOOSE_OBJECT = /^[0-9a-f]{38}$|^[0-9a-f]{62}$/;
-function maintain_entries(dir) {
+function entries(dir) {
     try {
         return (0,external_node_fs_.readdirSync)(dir);
     }
@@ -853,18 +838,18 @@ function countStore(storeDir) {
         if (mtime !== undefined && (newest === undefined || mtime > newest))
             newest = mtime;
     };
-    for (const name of maintain_entries(objects)) {
+    for (const name of entries(objects)) {
         if (!LOOSE_DIR.test(name))
             continue;
         const dir = external_node_path_default().join(objects, name);
-        const inDir = maintain_entries(dir).filter(file => LOOSE_OBJECT.test(file)).length;
+        const inDir = entries(dir).filter(file => LOOSE_OBJECT.test(file)).length;
         if (inDir > 0) {
             loose += inDir;
             newer(statOf(dir)?.mtimeMs);
         }
     }
     const packDir = external_node_path_default().join(objects, 'pack');
-    const packNames = maintain_entries(packDir);
+    const packNames = entries(packDir);
     const midx = statOf(external_node_path_default().join(packDir, 'multi-pack-index'))?.mtimeMs;
     const packBytes = [];
     let outside = 0;
@@ -1082,7 +1067,7 @@ function removeStaleMaintenanceFiles(storeDir, log) {
         external_node_path_default().join(storeDir, 'objects', 'pack'),
         external_node_path_default().join(storeDir, 'objects', 'info', 'commit-graphs')
     ]) {
-        const temporaries = maintain_entries(dir).filter(isGitTemporary);
+        const temporaries = entries(dir).filter(isGitTemporary);
         for (const name of temporaries) {
             (0,external_node_fs_.rmSync)(external_node_path_default().join(dir, name), { recursive: true, force: true });
             removed.push(external_node_path_default().join(dir, name));
@@ -1293,9 +1278,11 @@ async function maintainIfDue(layout, options) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Zf: () => (/* binding */ writeFileAtomic)
+/* harmony export */   Mc: () => (/* binding */ entriesOf),
+/* harmony export */   Zf: () => (/* binding */ writeFileAtomic),
+/* harmony export */   sL: () => (/* binding */ isRealDirectory)
 /* harmony export */ });
-/* unused harmony exports isRealDirectory, pathExists */
+/* unused harmony export pathExists */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(24);
@@ -1325,7 +1312,7 @@ function writeFileAtomic(file, content, mode = 0o644) {
 /** Is `file` a real directory (not a link to one)? */
 function isRealDirectory(file) {
     try {
-        return lstatSync(file).isDirectory();
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.lstatSync)(file).isDirectory();
     }
     catch {
         return false;
@@ -1338,6 +1325,15 @@ function pathExists(file) {
     }
     catch {
         return false;
+    }
+}
+/** The names in `dir`; none when it is missing or unreadable (a scan goes on without it). */
+function entriesOf(dir) {
+    try {
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readdirSync)(dir);
+    }
+    catch {
+        return [];
     }
 }
 

@@ -7,8 +7,9 @@
  * Names starting with '_' directly under the root are the fleet tools' own (`_settings.json`,
  * `_fleet/`, `_evicting-…`): no host directory can start with '_'.
  */
-import { lstatSync, readdirSync, readFileSync } from 'node:fs'
+import { lstatSync, readFileSync } from 'node:fs'
 import path from 'node:path'
+import { entriesOf, isRealDirectory } from '../fs/write.js'
 import { readLockHolder, type LockRecord } from '../lock/index.js'
 import {
   layoutOf,
@@ -23,22 +24,6 @@ import { mtimeOf, repositoryLastUse, storeLastFetch, storeLastUse, treeLastUse }
 const MAX_DEPTH = 10
 const TICKET = /^\d{12}$/
 const TREE_DIR = /^[1-9]\d{0,2}$/
-
-function entriesOf(dir: string): string[] {
-  try {
-    return readdirSync(dir)
-  } catch {
-    return []
-  }
-}
-
-function isDirectory(file: string): boolean {
-  try {
-    return lstatSync(file).isDirectory() // never follow a link out of the root
-  } catch {
-    return false
-  }
-}
 
 function isFile(file: string): boolean {
   try {
@@ -65,10 +50,10 @@ export function findRepositories(root: string): string[] {
     for (const name of entriesOf(dir)) {
       if (depth === 0 && isFleetEntry(name)) continue
       const child = path.join(dir, name)
-      if (isDirectory(child)) walk(child, depth + 1)
+      if (isRealDirectory(child)) walk(child, depth + 1)
     }
   }
-  if (isDirectory(root)) walk(root, 0)
+  if (isRealDirectory(root)) walk(root, 0)
   return found.sort()
 }
 
@@ -113,7 +98,7 @@ export interface RepositoryFacts {
 export function treeNumbers(layout: RepoLayout): number[] {
   const numbers = new Set<number>()
   for (const name of entriesOf(layout.treesDir)) {
-    if (TREE_DIR.test(name) && isDirectory(path.join(layout.treesDir, name)))
+    if (TREE_DIR.test(name) && isRealDirectory(path.join(layout.treesDir, name)))
       numbers.add(Number(name))
   }
   for (const name of entriesOf(layout.locksDir)) {
@@ -169,7 +154,7 @@ export async function readRepository(
     trees.push({
       tree,
       dir: layout.tree(tree),
-      exists: isDirectory(layout.tree(tree)),
+      exists: isRealDirectory(layout.tree(tree)),
       lockFile,
       locked,
       holder: locked && options.holders ? await holderOf(lockFile) : undefined,
@@ -186,7 +171,7 @@ export async function readRepository(
     dir,
     layout,
     key: markerKey(layout),
-    storeExists: isDirectory(layout.store),
+    storeExists: isRealDirectory(layout.store),
     lastFetch: storeLastFetch(layout),
     storeLastUse: storeUse,
     storeLock: {

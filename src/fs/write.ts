@@ -5,7 +5,7 @@
  * instead of writing through it.
  */
 import { randomBytes } from 'node:crypto'
-import { lstatSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { lstatSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
 export function writeFileAtomic(file: string, content: string, mode = 0o644): void {
@@ -37,5 +37,14 @@ export function pathExists(file: string): boolean {
     return true
   } catch {
     return false
+  }
+}
+
+/** The names in `dir`; none when it is missing or unreadable (a scan goes on without it). */
+export function entriesOf(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+  } catch {
+    return []
   }
 }

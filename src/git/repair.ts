@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
-import { lstatSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
+import { entriesOf, isRealDirectory } from '../fs/write.js'
 import type { Logger } from '../logger.js'
 
 /** Lock files git keeps at the top of a git directory (§3.2). */
@@ -25,59 +26,43 @@ export function isGitLockFile(relative: string): boolean {
   return parts[0] === 'refs' && name.endsWith('.lock')
 }
 
-function entries(dir: string): string[] {
-  try {
-    return readdirSync(dir)
-  } catch {
-    return []
-  }
-}
-
-function isDirectory(file: string): boolean {
-  try {
-    return lstatSync(file).isDirectory() // lstat: never follow a symlink out of the clone
-  } catch {
-    return false
-  }
-}
-
 function looksLikeGitDir(dir: string): boolean {
-  const names = new Set(entries(dir))
+  const names = new Set(entriesOf(dir))
   return names.has('HEAD') || (names.has('objects') && names.has('refs'))
 }
 
 function walkRefs(gitDir: string, relative: string, found: string[]): void {
-  for (const name of entries(path.join(gitDir, relative))) {
+  for (const name of entriesOf(path.join(gitDir, relative))) {
     const child = `${relative}/${name}`
-    if (isDirectory(path.join(gitDir, child))) walkRefs(gitDir, child, found)
+    if (isRealDirectory(path.join(gitDir, child))) walkRefs(gitDir, child, found)
     else if (isGitLockFile(child)) found.push(path.join(gitDir, child))
   }
 }
 
 /** Submodule git dirs live at modules/<name>, and names may contain '/'. */
 function walkModules(dir: string, found: string[]): void {
-  for (const name of entries(dir)) {
+  for (const name of entriesOf(dir)) {
     const child = path.join(dir, name)
-    if (!isDirectory(child)) continue
+    if (!isRealDirectory(child)) continue
     if (looksLikeGitDir(child)) collectGitDirLocks(child, found)
     else walkModules(child, found)
   }
 }
 
 function collectGitDirLocks(gitDir: string, found: string[]): void {
-  for (const name of entries(gitDir)) {
+  for (const name of entriesOf(gitDir)) {
     if (isGitLockFile(name)) found.push(path.join(gitDir, name))
   }
   // git maintenance skips silently while this exists: left by a killed run, it would switch
   // maintenance off for good.
-  if (entries(path.join(gitDir, 'objects')).includes('maintenance.lock'))
+  if (entriesOf(path.join(gitDir, 'objects')).includes('maintenance.lock'))
     found.push(path.join(gitDir, 'objects', 'maintenance.lock'))
   walkRefs(gitDir, 'refs', found)
   walkModules(path.join(gitDir, 'modules'), found)
   // Linked worktrees keep their own index/HEAD locks.
-  for (const name of entries(path.join(gitDir, 'worktrees'))) {
+  for (const name of entriesOf(path.join(gitDir, 'worktrees'))) {
     const worktree = path.join(gitDir, 'worktrees', name)
-    for (const file of entries(worktree)) {
+    for (const file of entriesOf(worktree)) {
       if (isGitLockFile(file)) found.push(path.join(worktree, file))
     }
   }
@@ -87,9 +72,9 @@ function collectGitDirLocks(gitDir: string, found: string[]): void {
 function gitDirsUnder(gitDir: string): string[] {
   const found: string[] = [gitDir]
   const walk = (dir: string): void => {
-    for (const name of entries(dir)) {
+    for (const name of entriesOf(dir)) {
       const child = path.join(dir, name)
-      if (!isDirectory(child)) continue
+      if (!isRealDirectory(child)) continue
       if (looksLikeGitDir(child)) {
         found.push(child)
         walk(path.join(child, 'modules'))
@@ -110,10 +95,10 @@ export function isValidLooseRef(content: string): boolean {
 }
 
 function walkRefFiles(gitDir: string, relative: string, found: string[]): void {
-  for (const name of entries(path.join(gitDir, relative))) {
+  for (const name of entriesOf(path.join(gitDir, relative))) {
     const child = `${relative}/${name}`
     const full = path.join(gitDir, child)
-    if (isDirectory(full)) walkRefFiles(gitDir, child, found)
+    if (isRealDirectory(full)) walkRefFiles(gitDir, child, found)
     else if (!isGitLockFile(child)) found.push(full)
   }
 }

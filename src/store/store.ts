@@ -8,10 +8,10 @@
  *   the action's again (§3.6) → look again (another job may have fetched it meanwhile) → fetch.
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { isRealDirectory, writeFileAtomic } from '../fs/write.js'
+import { entriesOf, isRealDirectory, writeFileAtomic } from '../fs/write.js'
 import {
   withConfigEntries,
   type ConfigEntry,
@@ -528,13 +528,7 @@ function result(
  * git processes it left working in them (§3.8).
  */
 async function removeStaleTemporaries(layout: RepoLayout, log: Logger): Promise<void> {
-  let entries: string[]
-  try {
-    entries = readdirSync(layout.tmp)
-  } catch {
-    return
-  }
-  for (const entry of entries) {
+  for (const entry of entriesOf(layout.tmp)) {
     if (entry.startsWith('tree-')) continue // a tree holder's (§2: guarded by its tree lock)
     const file = path.join(layout.tmp, entry)
     // A cache upload runs after the store lock is released: only a day-old one is abandoned.

@@ -18,7 +18,7 @@ import {
   rmSync
 } from 'node:fs'
 import path from 'node:path'
-import { isRealDirectory, pathExists, writeFileAtomic } from '../fs/write.js'
+import { entriesOf, isRealDirectory, pathExists, writeFileAtomic } from '../fs/write.js'
 import { renderConfig, resetGitDir, type ConfigSection } from '../git/gitdir.js'
 import { indexProblem, removeDamagedGitFiles, removeStaleGitLocks } from '../git/repair.js'
 import type { Logger } from '../logger.js'
@@ -147,13 +147,7 @@ function createTree(layout: RepoLayout, tree: number): void {
 
 /** Leftover tree builds of this tree number (a job killed while creating it). */
 function removeStaleTreeBuilds(layout: RepoLayout, tree: number): void {
-  let entries: string[]
-  try {
-    entries = readdirSync(layout.tmp)
-  } catch {
-    return
-  }
-  for (const entry of entries) {
+  for (const entry of entriesOf(layout.tmp)) {
     if (entry.startsWith(`tree-${tree}-`))
       rmSync(path.join(layout.tmp, entry), { recursive: true, force: true })
   }
