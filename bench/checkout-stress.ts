@@ -273,7 +273,9 @@ export async function runCheckoutChaos(flags: Map<string, string>): Promise<numb
   return doubles + notIntact > 0 || maxFetches > 1 || lost > 0 ? 1 : 0
 }
 
-if (path.resolve(process.argv[1] ?? '') === SELF) {
+// Run as a script (not when bench/stress.ts imports it: bundled there, import.meta.url would be
+// the bundle's, the same file as argv[1]).
+if (path.resolve(process.argv[1] ?? '') === SELF && SELF.endsWith('checkout-stress.ts')) {
   const flags = parseFlags(process.argv.slice(2))
   if (flags.has('worker')) {
     const index = process.argv.indexOf('--worker')

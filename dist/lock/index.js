@@ -2637,6 +2637,28 @@ function prepareDirectory(directory) {
  */
 /** How often a waiter makes its vanished directories again before it gives up. */
 const MAX_RECREATE = 20;
+/**
+ * Runs `step`, and again after `remake` while a directory it needs vanishes under it (ENOENT):
+ * an eviction or an operator removed the lock's directories the instant this job arrived.
+ */
+function retryWhileVanishing(step, remake) {
+    for (let attempt = 0;; attempt++) {
+        try {
+            return step();
+        }
+        catch (error) {
+            if (error?.code !== 'ENOENT' || attempt >= MAX_RECREATE)
+                throw error;
+            try {
+                remake();
+            }
+            catch (again) {
+                if (again?.code !== 'ENOENT')
+                    throw again;
+            }
+        }
+    }
+}
 class SlotDirectories {
     prepared = new Set();
     swept = new Set();
@@ -2761,8 +2783,12 @@ async function acquireLock(options) {
         throw new errors/* LockCancelledError */.pw(target.name);
     let slots = target.slots();
     const directories = new SlotDirectories();
-    directories.prepare(slots);
-    ensureQueueDir(target.queueDir);
+    const prepareAll = () => {
+        directories.forget();
+        directories.prepare(slots);
+        ensureQueueDir(target.queueDir);
+    };
+    retryWhileVanishing(prepareAll, prepareAll);
     sweepLeftovers(target.queueDir);
     const anchor = jobAnchorOf(options);
     // Issue 13.7: an earlier step of this job holds every slot. Checked before queueing, so the
@@ -2775,7 +2801,10 @@ async function acquireLock(options) {
     let acquired;
     const watches = new Watches(target.queueDir, log);
     try {
-        entry = QueueEntry.enqueue(target.queueDir, encodeRecord(waiterRecord), token);
+        entry = retryWhileVanishing(() => {
+            options.hooks?.beforeEnqueue?.();
+            return QueueEntry.enqueue(target.queueDir, encodeRecord(waiterRecord), token);
+        }, prepareAll);
         // The keeper starts once our queue entry exists; its start-up overlaps the wait.
         const ownership = startOwners(options, anchor, token, context);
         keeper = ownership.keeper;

@@ -51,6 +51,8 @@ import { BLIND_RECHECK_MS, Watches } from './wake.js'
 export type { LockPool } from './pool.js'
 
 export interface AcquireHooks extends GuardHooks {
+  /** Right before this process writes its queue entry (tests take the directory away here). */
+  beforeEnqueue?(): void
   /** After this process has its queue entry (tests start the next waiter here). */
   onQueued?(ticket: string, position: number): void | Promise<void>
   /** Between judging a lock stale and taking its guard to remove it (tests force races here). */
@@ -144,6 +146,26 @@ function prepareDirectory(directory: string): void {
  */
 /** How often a waiter makes its vanished directories again before it gives up. */
 const MAX_RECREATE = 20
+
+/**
+ * Runs `step`, and again after `remake` while a directory it needs vanishes under it (ENOENT):
+ * an eviction or an operator removed the lock's directories the instant this job arrived.
+ */
+function retryWhileVanishing<T>(step: () => T, remake: () => void): T {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return step()
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException)?.code !== 'ENOENT' || attempt >= MAX_RECREATE)
+        throw error
+      try {
+        remake()
+      } catch (again) {
+        if ((again as NodeJS.ErrnoException)?.code !== 'ENOENT') throw again
+      }
+    }
+  }
+}
 
 class SlotDirectories {
   private readonly prepared = new Set<string>()
@@ -308,8 +330,12 @@ export async function acquireLock(options: AcquireOptions): Promise<AcquiredLock
   if (options.signal?.aborted) throw new LockCancelledError(target.name)
   let slots = target.slots()
   const directories = new SlotDirectories()
-  directories.prepare(slots)
-  ensureQueueDir(target.queueDir)
+  const prepareAll = (): void => {
+    directories.forget()
+    directories.prepare(slots)
+    ensureQueueDir(target.queueDir)
+  }
+  retryWhileVanishing(prepareAll, prepareAll)
   sweepLeftovers(target.queueDir)
   const anchor = jobAnchorOf(options)
   // Issue 13.7: an earlier step of this job holds every slot. Checked before queueing, so the
@@ -323,7 +349,10 @@ export async function acquireLock(options: AcquireOptions): Promise<AcquiredLock
   let acquired: { lockPath: string; record: LockRecord } | undefined
   const watches = new Watches(target.queueDir, log)
   try {
-    entry = QueueEntry.enqueue(target.queueDir, encodeRecord(waiterRecord), token)
+    entry = retryWhileVanishing(() => {
+      options.hooks?.beforeEnqueue?.()
+      return QueueEntry.enqueue(target.queueDir, encodeRecord(waiterRecord), token)
+    }, prepareAll)
     // The keeper starts once our queue entry exists; its start-up overlaps the wait.
     const ownership = startOwners(options, anchor, token, context)
     keeper = ownership.keeper

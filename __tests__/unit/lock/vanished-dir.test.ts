@@ -38,3 +38,27 @@ it('a waiter gets the lock after its directory was renamed away while it waited'
     () => undefined
   )
 }, 30_000)
+
+it('a job arriving the instant its lock directory is taken away queues in a new one', async () => {
+  const { dir: temp, cleanup } = tempDir()
+  cleanups.push(cleanup)
+  const lockPath = join(temp, 'repo', 'locks', 'tree-1.lock')
+  let takenAway = false
+  const taken = await acquireLock({
+    lockPath,
+    holdFor: 'process',
+    pollMs: 50,
+    hooks: {
+      // Between making the directories and writing the queue entry: an eviction renames the
+      // repository away (without the retry, the entry's write fails with ENOENT).
+      beforeEnqueue: () => {
+        if (takenAway) return
+        takenAway = true
+        renameSync(join(temp, 'repo'), join(temp, 'evicted'))
+      }
+    }
+  })
+  expect(takenAway).toBe(true)
+  expect(taken.lockPath).toBe(lockPath)
+  await releaseLock(taken.lockPath, taken.token)
+}, 30_000)
