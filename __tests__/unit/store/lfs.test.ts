@@ -4,7 +4,7 @@
  * does not ask.
  */
 import { afterAll, beforeAll, describe, expect } from '@jest/globals'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { openCheckoutWorld, type CheckoutWorld } from '../../../testkit/checkout-world.js'
 import { addLfsFile, createRepo } from '../../../testkit/git-fixtures.js'
@@ -25,6 +25,15 @@ describe('LFS', () => {
       addLfsFile(media, 'asset.dat', content)
       const pointer = /^version https:\/\/git-lfs/
       const job = (lfs: string) => world.job({ repository: 'acme/media', ref: 'main', lfs })
+      // A runner where `git lfs install --system` ran: its clean filter makes downloaded LFS
+      // content look unchanged to git, so only a fresh index gets a job the pointers back.
+      const systemConfig = path.join(world.dir, 'gitconfig-system')
+      writeFileSync(
+        systemConfig,
+        '[filter "lfs"]\n\tclean = git-lfs clean -- %f\n\tsmudge = git-lfs smudge -- %f\n' +
+          '\tprocess = git-lfs filter-process\n\trequired = true\n'
+      )
+      world.env.GIT_CONFIG_SYSTEM = systemConfig
 
       let result = await job('false')
       expect(readFileSync(path.join(result.treeDir, 'asset.dat'), 'utf8')).toMatch(pointer)
@@ -46,6 +55,11 @@ describe('LFS', () => {
       // The next job asks for none: it gets the pointer, as in a fresh checkout.
       result = await job('false')
       expect(readFileSync(path.join(result.treeDir, 'asset.dat'), 'utf8')).toMatch(pointer)
+      // Whether git would have rewritten the file depends on the index's timestamps: the index
+      // is dropped, so it always is.
+      expect(result.log.join('\n')).toMatch(
+        /dropped the index of tree 1: an earlier job checked out LFS content/
+      )
     }
   )
 })
