@@ -94,15 +94,17 @@ async function recoveryAfterCrash(name: string, orphanCleanup: boolean): Promise
   const b = waiter(name)
   await b.handle.waitForLine(/Waiting for/, { kind: 'main' })
   // A crashed worker: the job's process group dies, no post runs.
-  await a.handle.kill('job', 'SIGKILL')
+  const killing = a.handle.kill('job', 'SIGKILL')
   let from = wallNow()
   if (orphanCleanup) {
-    // What the runner does for the job's tracking id, at once: the keeper dies with the job
-    // (before its own anchor check, every 250 ms, could notice).
+    // What the runner does for the job's tracking id, at once: the keeper dies with the job,
+    // in the same moment (before its own anchor check, every 250 ms, could notice; on a busy
+    // machine that check could win if the cleanup waited for the kill to be confirmed).
     const killed = a.handle.killOrphans()
     expect(killed.length).toBeGreaterThan(0)
     from = wallNow()
   }
+  await killing
   const crashed = await a.handle.result
   expect(crashed.conclusion).toBe('crashed')
   const rb = await b.handle.result
