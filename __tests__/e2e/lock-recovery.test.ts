@@ -196,5 +196,7 @@ it('a cancelled waiter leaves the queue, C is not delayed; waiting output names 
   expectConclusion(rc, 'success')
   expect(rc.outputs['lock-file']).toBe(lockFile)
   const acquired = Date.parse(c.record()?.acquiredAt ?? '')
-  expect(acquired - releasedAt).toBeLessThan(1000)
+  // Not a speed figure: with B's entry left behind, C (which never polls) would wait out its
+  // 600 s poll. Post's start includes node's start-up, over a second on a busy machine.
+  expect(acquired - releasedAt).toBeLessThan(10_000)
 }, 60_000)
