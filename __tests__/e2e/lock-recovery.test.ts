@@ -116,14 +116,18 @@ async function recoveryAfterCrash(name: string, orphanCleanup: boolean): Promise
   return acquired - from
 }
 
-it('a SIGKILLed job with the runner orphan cleanup: the waiter takes its tree within 2 s', async () => {
-  expect(await recoveryAfterCrash('crash', true)).toBeLessThan(2000)
+// The bound separates recovery by the owners' death (about a second: the waiter's poll) from
+// recovery by the lease (30 s); a busy machine may take a few seconds, never thirty.
+const LONG_BEFORE_THE_LEASE_MS = 10_000
+
+it('a SIGKILLed job with the runner orphan cleanup: the waiter takes its tree long before the lease ends', async () => {
+  expect(await recoveryAfterCrash('crash', true)).toBeLessThan(LONG_BEFORE_THE_LEASE_MS)
 }, 60_000)
 
 it('a SIGKILLed job without cleanup: its keeper sees the job anchor die and releases', async () => {
   // A crashed worker gets no orphan cleanup: the keeper's anchor check (every 250 ms) is what
   // hands the tree on; without it the keeper would heartbeat the lock forever.
-  expect(await recoveryAfterCrash('crash2', false)).toBeLessThan(2000)
+  expect(await recoveryAfterCrash('crash2', false)).toBeLessThan(LONG_BEFORE_THE_LEASE_MS)
 }, 60_000)
 
 it("post fails loudly when the job's tree lock was taken over, and leaves the other lock in place", async () => {
