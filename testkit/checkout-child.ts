@@ -1,6 +1,8 @@
 /**
  * A checkout in a child process, for tests that signal or kill it mid-flight: run with
- * `node --import tsx testkit/checkout-child.ts '<json>'`. The JSON holds action inputs
+ * `node --import tsx testkit/checkout-child.ts` and CHECKOUT_CHILD_CONFIG='<json>' in its
+ * environment (never argv: the JSON holds the token, and other tests scan every process's
+ * command line for secrets; checkoutChildEnv builds it). The JSON holds action inputs
  * (`inputs`), the git environment (`env`), a temp dir and runtime knobs. It handles SIGINT and
  * SIGTERM like the action's main step (abort, release what it holds, exit) and prints one JSON
  * line per event on stdout: {"event":"tree-held",...}, {"event":"git","pid":…,"args":[…]},
@@ -9,17 +11,10 @@
 import { runCheckout } from '../src/checkout/checkout.js'
 import { releaseLock, type AcquiredLock } from '../src/lock/index.js'
 import { memoryLogger } from '../src/logger.js'
-import { parseCheckoutOptions, type InputName } from '../src/options/options.js'
+import { parseCheckoutOptions } from '../src/options/options.js'
+import { CONFIG_VARIABLE, type ChildConfig } from './checkout-child-env.js'
 
-interface ChildConfig {
-  inputs: Partial<Record<InputName, string>>
-  env: NodeJS.ProcessEnv
-  home: string
-  tempDir: string
-  stallSeconds?: number
-}
-
-const config = JSON.parse(process.argv[2] ?? '{}') as ChildConfig
+const config = JSON.parse(process.env[CONFIG_VARIABLE] ?? '{}') as ChildConfig
 const emit = (event: Record<string, unknown>): void => {
   process.stdout.write(`${JSON.stringify(event)}\n`)
 }

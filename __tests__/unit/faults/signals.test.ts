@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
+import { checkoutChildEnv } from '../../../testkit/checkout-child-env.js'
 import {
   openCheckoutWorld,
   WORLD_TOKEN,
@@ -47,14 +48,14 @@ function startChild(inputs: Record<string, string>, stallSeconds = 60): Child {
       ...inputs
     },
     env: world.env,
-    home: world.env.HOME,
+    home: world.env.HOME ?? world.dir,
     tempDir: world.dir,
     stallSeconds
   }
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.resolve('testkit/checkout-child.ts'), JSON.stringify(config)],
-    { stdio: ['ignore', 'pipe', 'ignore'] }
+    ['--import', 'tsx', path.resolve('testkit/checkout-child.ts')],
+    { stdio: ['ignore', 'pipe', 'ignore'], env: checkoutChildEnv(config) }
   )
   const events: Record<string, unknown>[] = []
   const waiters: (() => void)[] = []

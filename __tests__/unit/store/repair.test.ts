@@ -21,6 +21,7 @@ import {
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { promisify } from 'node:util'
+import { checkoutChildEnv } from '../../../testkit/checkout-child-env.js'
 import {
   openCheckoutWorld,
   WORLD_TOKEN,
@@ -142,13 +143,16 @@ describe('a store creation killed halfway (§3.1)', () => {
     world.server.stallAfterBytes(HELD_AFTER_BYTES)
     const child = spawn(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        path.resolve('testkit/checkout-child.ts'),
-        JSON.stringify({ inputs, env: world.env, home: world.env.HOME, tempDir: world.dir })
-      ],
-      { stdio: ['ignore', 'pipe', 'ignore'] }
+      ['--import', 'tsx', path.resolve('testkit/checkout-child.ts')],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+        env: checkoutChildEnv({
+          inputs,
+          env: world.env,
+          home: world.env.HOME ?? world.dir,
+          tempDir: world.dir
+        })
+      }
     )
     const gitPids: number[] = []
     let layoutDir = ''
