@@ -12,6 +12,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { E2EWorld } from '../../testkit/e2e.js'
 import type { JobResult } from '../../testkit/emulator.js'
 import { createRepo, fixtureGitEnv, type FixtureRepo } from '../../testkit/git-fixtures.js'
+import { repoIdOf } from '../../src/repo/identity.js'
+import { layoutOf, type RepoLayout } from '../../src/repo/layout.js'
 
 /** git in a store or tree, isolated from the machine's config; trims stdout. */
 export function git(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
@@ -24,36 +26,12 @@ export function git(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): s
 }
 
 /** The paths of one repository's directory on the emulated machine (§3 layout). */
-export interface RepoPaths {
-  dir: string
-  store: string
-  locks: string
-  storeLock: string
-  treeQueue: string
-  tmp: string
-  aside: string
-  tree(n: number): string
-  treeLock(n: number): string
-}
-
-export function repoPaths(dir: string): RepoPaths {
-  return {
-    dir,
-    store: path.join(dir, 'store'),
-    locks: path.join(dir, 'locks'),
-    storeLock: path.join(dir, 'locks', 'store.lock'),
-    treeQueue: path.join(dir, 'locks', 'trees.queue'),
-    tmp: path.join(dir, 'tmp'),
-    aside: path.join(dir, 'aside'),
-    tree: n => path.join(dir, 'trees', String(n)),
-    treeLock: n => path.join(dir, 'locks', `tree-${n}.lock`)
-  }
-}
+export type RepoPaths = RepoLayout
+export const repoPaths = layoutOf
 
 /** `<root>/<host>_<port>/<owner>/<name>` of a repository served by the world's server. */
 export function repoPathsOf(world: E2EWorld, repository: string, root = world.root): RepoPaths {
-  const host = world.server.url.slice('http://'.length).replace(':', '_')
-  return repoPaths(path.join(root, host, ...repository.toLowerCase().split('/')))
+  return layoutOf(path.join(root, ...repoIdOf(world.server.url, repository).segments))
 }
 
 /** The repository directory a job's `path` output (its tree, `<dir>/trees/<n>`) belongs to. */

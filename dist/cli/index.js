@@ -445,6 +445,17 @@ function entriesOf(dir) {
         return [];
     }
 }
+/** The text of `file` when it is a regular file (a link planted there is not followed). */
+function readRegularFile(file) {
+    try {
+        if (!(0,external_node_fs_.lstatSync)(file).isFile())
+            return undefined;
+        return (0,external_node_fs_.readFileSync)(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/repo/identity.ts
 /** `127.0.0.1:8080` → `127.0.0.1_8080`; `[::1]:8080` → `[--1]_8080` (':' is not a file-name character on Windows). */
@@ -595,16 +606,6 @@ function parseMarker(text) {
 
 /** Our own entries: a directory holding only these (a job that stopped early) is not foreign. */
 const OWN_ENTRIES = new Set(['locks', 'tmp', 'aside', 'trees', 'store', MARKER_NAME]);
-function readMarker(file) {
-    try {
-        if (!(0,external_node_fs_.lstatSync)(file).isFile())
-            return undefined;
-        return (0,external_node_fs_.readFileSync)(file, 'utf8');
-    }
-    catch {
-        return undefined;
-    }
-}
 function inspectRepoDir(layout, repositoryKey) {
     let entries;
     try {
@@ -615,7 +616,7 @@ function inspectRepoDir(layout, repositoryKey) {
     catch {
         return { kind: 'absent' };
     }
-    const text = readMarker(layout.marker);
+    const text = readRegularFile(layout.marker);
     const marker = text === undefined ? undefined : parseMarker(text);
     if (marker) {
         if (marker.layout > LAYOUT_VERSION)
@@ -637,7 +638,7 @@ function enclosingRepoDir(dir, stopAt) {
             return undefined;
         if (stopAt && external_node_path_default().resolve(current) === external_node_path_default().resolve(stopAt))
             return undefined;
-        if (readMarker(external_node_path_default().join(current, MARKER_NAME)) !== undefined)
+        if (readRegularFile(external_node_path_default().join(current, MARKER_NAME)) !== undefined)
             return current;
         const parent = external_node_path_default().dirname(current);
         if (parent === current)
@@ -752,7 +753,7 @@ function nestedRepoDir(dir, entries) {
     const walk = (current, depth) => {
         if (depth > NESTED_DEPTH || budget-- <= 0)
             return undefined;
-        if (depth > 0 && readMarker(external_node_path_default().join(current, MARKER_NAME)) !== undefined)
+        if (depth > 0 && readRegularFile(external_node_path_default().join(current, MARKER_NAME)) !== undefined)
             return current;
         let children;
         try {
@@ -1675,6 +1676,13 @@ function parseSize(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/checkout/job.ts
+/**
+ * Who this job is, from the CI system's environment: recorded in every lock and queue file
+ * (§2.3) so a waiter can say who holds a tree and where to look. GitHub Actions first; GitLab,
+ * Jenkins and Buildkite jobs that run `shared-checkout checkout` are named by their own
+ * variables. Pure.
+ */
+
 function jobIdentityFromEnv(env) {
     if (env.GITHUB_RUN_ID || env.GITHUB_ACTIONS) {
         const server = (env.GITHUB_SERVER_URL ?? '').replace(/\/+$/, '');
@@ -1731,15 +1739,7 @@ function jobIdentityFromEnv(env) {
             workflowUrl: env.BUILD_URL ?? ''
         };
     }
-    return {
-        repository: '',
-        runId: '',
-        runAttempt: '',
-        jobId: '',
-        job: '',
-        runnerName: env.HOSTNAME ?? '',
-        workflowUrl: ''
-    };
+    return { ...(0,src_lock/* emptyJob */.fD)(), runnerName: env.HOSTNAME ?? '' };
 }
 
 ;// CONCATENATED MODULE: ./src/process/sweep.ts
@@ -5975,7 +5975,7 @@ function prepareTree(spec) {
     }
     repairs.push(...removeStaleGitLocks(gitDir, log));
     const store = layout.store;
-    const lfsFilesLeft = hadLfsFilter(readTextIfFile(external_node_path_default().join(gitDir, 'config'))) && !spec.config.lfs;
+    const lfsFilesLeft = hadLfsFilter(readRegularFile(external_node_path_default().join(gitDir, 'config'))) && !spec.config.lfs;
     for (const entry of resetGitDir(gitDir, {
         keep: TREE_KEEP,
         config: treeConfig(spec.config),
@@ -6026,14 +6026,6 @@ function prepareTree(spec) {
 /** Did a tree's config (before it is rewritten) have an LFS filter? Pure. */
 function hadLfsFilter(config) {
     return config !== undefined && /^\s*\[filter\s+"lfs"\]/im.test(config);
-}
-function readTextIfFile(file) {
-    try {
-        return (0,external_node_fs_.readFileSync)(file, 'utf8');
-    }
-    catch {
-        return undefined;
-    }
 }
 /**
  * The content of info/sparse-checkout (§1 sparse-checkout). Cone mode lists directories: each
@@ -6911,6 +6903,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   G: () => (/* reexport */ TIMEOUT_ACCEPTED),
   IZ: () => (/* reexport */ acquireLock),
   sG: () => (/* reexport */ describeHolder),
+  fD: () => (/* reexport */ emptyJob),
   Vq: () => (/* reexport */ isKeeperInvocation),
   yE: () => (/* reexport */ parseTimeoutSeconds),
   MR: () => (/* reexport */ readLockHolder),
@@ -9503,9 +9496,7 @@ async function acquireLock(options) {
                 // again, a bounded number of times (§2.7).
                 if (error?.code !== 'ENOENT' || ++recreated > MAX_RECREATE)
                     throw error;
-                directories.forget();
-                directories.prepare(slots);
-                ensureQueueDir(target.queueDir);
+                prepareAll();
             }
         }
     }
@@ -9574,6 +9565,7 @@ async function readLockHolder(lockPath) {
 
 ;// CONCATENATED MODULE: ./src/lock/index.ts
 /** The job-spanning lock (SPEC §2): the public API of src/lock. */
+
 
 
 

@@ -588,7 +588,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   YV: () => (/* reexport */ runKeeper)
 });
 
-// UNUSED EXPORTS: LockHeldByOwnJobError, LockPathError, LockReleaseError, TIMEOUT_ACCEPTED, lockPathFor, parseTimeoutSeconds
+// UNUSED EXPORTS: LockHeldByOwnJobError, LockPathError, LockReleaseError, TIMEOUT_ACCEPTED, emptyJob, lockPathFor, parseTimeoutSeconds
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
@@ -2897,9 +2897,7 @@ async function acquireLock(options) {
                 // again, a bounded number of times (§2.7).
                 if (error?.code !== 'ENOENT' || ++recreated > MAX_RECREATE)
                     throw error;
-                directories.forget();
-                directories.prepare(slots);
-                ensureQueueDir(target.queueDir);
+                prepareAll();
             }
         }
     }
@@ -2968,6 +2966,7 @@ async function readLockHolder(lockPath) {
 
 ;// CONCATENATED MODULE: ./src/lock/index.ts
 /** The job-spanning lock (SPEC §2): the public API of src/lock. */
+
 
 
 

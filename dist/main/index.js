@@ -932,6 +932,17 @@ function entriesOf(dir) {
         return [];
     }
 }
+/** The text of `file` when it is a regular file (a link planted there is not followed). */
+function readRegularFile(file) {
+    try {
+        if (!(0,external_node_fs_.lstatSync)(file).isFile())
+            return undefined;
+        return (0,external_node_fs_.readFileSync)(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
 
 // EXTERNAL MODULE: ./src/repo/identity.ts
 var identity = __nccwpck_require__(2988);
@@ -950,16 +961,6 @@ var identity = __nccwpck_require__(2988);
 
 /** Our own entries: a directory holding only these (a job that stopped early) is not foreign. */
 const OWN_ENTRIES = new Set(['locks', 'tmp', 'aside', 'trees', 'store', MARKER_NAME]);
-function readMarker(file) {
-    try {
-        if (!(0,external_node_fs_.lstatSync)(file).isFile())
-            return undefined;
-        return (0,external_node_fs_.readFileSync)(file, 'utf8');
-    }
-    catch {
-        return undefined;
-    }
-}
 function inspectRepoDir(layout, repositoryKey) {
     let entries;
     try {
@@ -970,7 +971,7 @@ function inspectRepoDir(layout, repositoryKey) {
     catch {
         return { kind: 'absent' };
     }
-    const text = readMarker(layout.marker);
+    const text = readRegularFile(layout.marker);
     const marker = text === undefined ? undefined : parseMarker(text);
     if (marker) {
         if (marker.layout > LAYOUT_VERSION)
@@ -992,7 +993,7 @@ function enclosingRepoDir(dir, stopAt) {
             return undefined;
         if (stopAt && external_node_path_default().resolve(current) === external_node_path_default().resolve(stopAt))
             return undefined;
-        if (readMarker(external_node_path_default().join(current, MARKER_NAME)) !== undefined)
+        if (readRegularFile(external_node_path_default().join(current, MARKER_NAME)) !== undefined)
             return current;
         const parent = external_node_path_default().dirname(current);
         if (parent === current)
@@ -1107,7 +1108,7 @@ function nestedRepoDir(dir, entries) {
     const walk = (current, depth) => {
         if (depth > NESTED_DEPTH || budget-- <= 0)
             return undefined;
-        if (depth > 0 && readMarker(external_node_path_default().join(current, MARKER_NAME)) !== undefined)
+        if (depth > 0 && readRegularFile(external_node_path_default().join(current, MARKER_NAME)) !== undefined)
             return current;
         let children;
         try {
@@ -2970,7 +2971,7 @@ function prepareTree(spec) {
     }
     repairs.push(...removeStaleGitLocks(gitDir, log));
     const store = layout.store;
-    const lfsFilesLeft = hadLfsFilter(readTextIfFile(external_node_path_default().join(gitDir, 'config'))) && !spec.config.lfs;
+    const lfsFilesLeft = hadLfsFilter(readRegularFile(external_node_path_default().join(gitDir, 'config'))) && !spec.config.lfs;
     for (const entry of resetGitDir(gitDir, {
         keep: TREE_KEEP,
         config: treeConfig(spec.config),
@@ -3021,14 +3022,6 @@ function prepareTree(spec) {
 /** Did a tree's config (before it is rewritten) have an LFS filter? Pure. */
 function hadLfsFilter(config) {
     return config !== undefined && /^\s*\[filter\s+"lfs"\]/im.test(config);
-}
-function readTextIfFile(file) {
-    try {
-        return (0,external_node_fs_.readFileSync)(file, 'utf8');
-    }
-    catch {
-        return undefined;
-    }
 }
 /**
  * The content of info/sparse-checkout (§1 sparse-checkout). Cone mode lists directories: each
@@ -4278,6 +4271,13 @@ function readActionOptions(env = process.env) {
 }
 
 ;// CONCATENATED MODULE: ./src/checkout/job.ts
+/**
+ * Who this job is, from the CI system's environment: recorded in every lock and queue file
+ * (§2.3) so a waiter can say who holds a tree and where to look. GitHub Actions first; GitLab,
+ * Jenkins and Buildkite jobs that run `shared-checkout checkout` are named by their own
+ * variables. Pure.
+ */
+
 function jobIdentityFromEnv(env) {
     if (env.GITHUB_RUN_ID || env.GITHUB_ACTIONS) {
         const server = (env.GITHUB_SERVER_URL ?? '').replace(/\/+$/, '');
@@ -4334,15 +4334,7 @@ function jobIdentityFromEnv(env) {
             workflowUrl: env.BUILD_URL ?? ''
         };
     }
-    return {
-        repository: '',
-        runId: '',
-        runAttempt: '',
-        jobId: '',
-        job: '',
-        runnerName: env.HOSTNAME ?? '',
-        workflowUrl: ''
-    };
+    return { ...(0,src_lock/* emptyJob */.fD)(), runnerName: env.HOSTNAME ?? '' };
 }
 
 ;// CONCATENATED MODULE: ./src/action/logger.ts
@@ -4730,6 +4722,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   G: () => (/* reexport */ TIMEOUT_ACCEPTED),
   IZ: () => (/* reexport */ acquireLock),
   sG: () => (/* reexport */ describeHolder),
+  fD: () => (/* reexport */ emptyJob),
   Vq: () => (/* reexport */ isKeeperInvocation),
   yE: () => (/* reexport */ parseTimeoutSeconds),
   x_: () => (/* reexport */ releaseLock),
@@ -7321,9 +7314,7 @@ async function acquireLock(options) {
                 // again, a bounded number of times (§2.7).
                 if (error?.code !== 'ENOENT' || ++recreated > MAX_RECREATE)
                     throw error;
-                directories.forget();
-                directories.prepare(slots);
-                ensureQueueDir(target.queueDir);
+                prepareAll();
             }
         }
     }
@@ -7392,6 +7383,7 @@ async function readLockHolder(lockPath) {
 
 ;// CONCATENATED MODULE: ./src/lock/index.ts
 /** The job-spanning lock (SPEC §2): the public API of src/lock. */
+
 
 
 

@@ -1293,7 +1293,7 @@ async function evictIfDue(root, options) {
 /* harmony export */   Zf: () => (/* binding */ writeFileAtomic),
 /* harmony export */   sL: () => (/* binding */ isRealDirectory)
 /* harmony export */ });
-/* unused harmony export pathExists */
+/* unused harmony exports pathExists, readRegularFile */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(24);
@@ -1345,6 +1345,17 @@ function entriesOf(dir) {
     }
     catch {
         return [];
+    }
+}
+/** The text of `file` when it is a regular file (a link planted there is not followed). */
+function readRegularFile(file) {
+    try {
+        if (!lstatSync(file).isFile())
+            return undefined;
+        return readFileSync(file, 'utf8');
+    }
+    catch {
+        return undefined;
     }
 }
 

@@ -12,7 +12,16 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: maintenanceBudgetMs
 
+// EXTERNAL MODULE: ./src/lock/index.ts + 21 modules
+var lock = __nccwpck_require__(946);
 ;// CONCATENATED MODULE: ./src/checkout/job.ts
+/**
+ * Who this job is, from the CI system's environment: recorded in every lock and queue file
+ * (§2.3) so a waiter can say who holds a tree and where to look. GitHub Actions first; GitLab,
+ * Jenkins and Buildkite jobs that run `shared-checkout checkout` are named by their own
+ * variables. Pure.
+ */
+
 function jobIdentityFromEnv(env) {
     if (env.GITHUB_RUN_ID || env.GITHUB_ACTIONS) {
         const server = (env.GITHUB_SERVER_URL ?? '').replace(/\/+$/, '');
@@ -69,15 +78,7 @@ function jobIdentityFromEnv(env) {
             workflowUrl: env.BUILD_URL ?? ''
         };
     }
-    return {
-        repository: '',
-        runId: '',
-        runAttempt: '',
-        jobId: '',
-        job: '',
-        runnerName: env.HOSTNAME ?? '',
-        workflowUrl: ''
-    };
+    return { ...(0,lock/* emptyJob */.fD)(), runnerName: env.HOSTNAME ?? '' };
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -220,8 +221,6 @@ function sshFailureMessage(stderr, access, repository) {
     return undefined;
 }
 
-// EXTERNAL MODULE: ./src/lock/index.ts + 21 modules
-var lock = __nccwpck_require__(946);
 // EXTERNAL MODULE: ./src/process/sweep.ts
 var sweep = __nccwpck_require__(49);
 // EXTERNAL MODULE: ./src/repo/layout.ts
@@ -473,6 +472,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   XB: () => (/* reexport */ LockTimeoutError),
   IZ: () => (/* reexport */ acquireLock),
   sG: () => (/* reexport */ describeHolder),
+  fD: () => (/* reexport */ emptyJob),
   MR: () => (/* reexport */ readLockHolder),
   x_: () => (/* reexport */ releaseLock)
 });
@@ -3062,9 +3062,7 @@ async function acquireLock(options) {
                 // again, a bounded number of times (§2.7).
                 if (error?.code !== 'ENOENT' || ++recreated > MAX_RECREATE)
                     throw error;
-                directories.forget();
-                directories.prepare(slots);
-                ensureQueueDir(target.queueDir);
+                prepareAll();
             }
         }
     }
@@ -3133,6 +3131,7 @@ async function readLockHolder(lockPath) {
 
 ;// CONCATENATED MODULE: ./src/lock/index.ts
 /** The job-spanning lock (SPEC §2): the public API of src/lock. */
+
 
 
 

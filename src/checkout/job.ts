@@ -4,7 +4,7 @@
  * Jenkins and Buildkite jobs that run `shared-checkout checkout` are named by their own
  * variables. Pure.
  */
-import type { JobIdentity } from '../lock/index.js'
+import { emptyJob, type JobIdentity } from '../lock/index.js'
 
 export function jobIdentityFromEnv(env: NodeJS.ProcessEnv): JobIdentity {
   if (env.GITHUB_RUN_ID || env.GITHUB_ACTIONS) {
@@ -61,13 +61,5 @@ export function jobIdentityFromEnv(env: NodeJS.ProcessEnv): JobIdentity {
       workflowUrl: env.BUILD_URL ?? ''
     }
   }
-  return {
-    repository: '',
-    runId: '',
-    runAttempt: '',
-    jobId: '',
-    job: '',
-    runnerName: env.HOSTNAME ?? '',
-    workflowUrl: ''
-  }
+  return { ...emptyJob(), runnerName: env.HOSTNAME ?? '' }
 }

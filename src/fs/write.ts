@@ -5,7 +5,7 @@
  * instead of writing through it.
  */
 import { randomBytes } from 'node:crypto'
-import { lstatSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
 export function writeFileAtomic(file: string, content: string, mode = 0o644): void {
@@ -46,5 +46,15 @@ export function entriesOf(dir: string): string[] {
     return readdirSync(dir)
   } catch {
     return []
+  }
+}
+
+/** The text of `file` when it is a regular file (a link planted there is not followed). */
+export function readRegularFile(file: string): string | undefined {
+  try {
+    if (!lstatSync(file).isFile()) return undefined
+    return readFileSync(file, 'utf8')
+  } catch {
+    return undefined
   }
 }

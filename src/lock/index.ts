@@ -21,3 +21,4 @@ export {
   LockTimeoutError
 } from './errors.js'
 export type { JobIdentity, LockOwner, LockRecord } from './record.js'
+export { emptyJob } from './record.js'

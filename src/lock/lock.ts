@@ -437,9 +437,7 @@ export async function acquireLock(options: AcquireOptions): Promise<AcquiredLock
         // again, a bounded number of times (§2.7).
         if ((error as NodeJS.ErrnoException)?.code !== 'ENOENT' || ++recreated > MAX_RECREATE)
           throw error
-        directories.forget()
-        directories.prepare(slots)
-        ensureQueueDir(target.queueDir)
+        prepareAll()
       }
     }
   } finally {

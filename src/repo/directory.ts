@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs'
 import path from 'node:path'
-import { writeFileAtomic } from '../fs/write.js'
+import { readRegularFile, writeFileAtomic } from '../fs/write.js'
 import type { Logger } from '../logger.js'
 import { normalizeRemoteUrl } from './identity.js'
 import {
@@ -32,15 +32,6 @@ export type RepoDirState =
 /** Our own entries: a directory holding only these (a job that stopped early) is not foreign. */
 const OWN_ENTRIES = new Set(['locks', 'tmp', 'aside', 'trees', 'store', MARKER_NAME])
 
-function readMarker(file: string): string | undefined {
-  try {
-    if (!lstatSync(file).isFile()) return undefined
-    return readFileSync(file, 'utf8')
-  } catch {
-    return undefined
-  }
-}
-
 export function inspectRepoDir(layout: RepoLayout, repositoryKey: string): RepoDirState {
   let entries: string[]
   try {
@@ -49,7 +40,7 @@ export function inspectRepoDir(layout: RepoLayout, repositoryKey: string): RepoD
   } catch {
     return { kind: 'absent' }
   }
-  const text = readMarker(layout.marker)
+  const text = readRegularFile(layout.marker)
   const marker = text === undefined ? undefined : parseMarker(text)
   if (marker) {
     if (marker.layout > LAYOUT_VERSION) return { kind: 'newer-layout', layout: marker.layout }
@@ -68,7 +59,7 @@ export function enclosingRepoDir(dir: string, stopAt?: string): string | undefin
   for (;;) {
     if (stopAt && path.relative(stopAt, current).startsWith('..')) return undefined
     if (stopAt && path.resolve(current) === path.resolve(stopAt)) return undefined
-    if (readMarker(path.join(current, MARKER_NAME)) !== undefined) return current
+    if (readRegularFile(path.join(current, MARKER_NAME)) !== undefined) return current
     const parent = path.dirname(current)
     if (parent === current) return undefined
     current = parent
@@ -203,7 +194,7 @@ function nestedRepoDir(dir: string, entries: readonly string[]): string | undefi
   let budget = NESTED_BUDGET
   const walk = (current: string, depth: number): string | undefined => {
     if (depth > NESTED_DEPTH || budget-- <= 0) return undefined
-    if (depth > 0 && readMarker(path.join(current, MARKER_NAME)) !== undefined) return current
+    if (depth > 0 && readRegularFile(path.join(current, MARKER_NAME)) !== undefined) return current
     let children: import('node:fs').Dirent[]
     try {
       children = readdirSync(current, { withFileTypes: true })

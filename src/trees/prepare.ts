@@ -18,7 +18,13 @@ import {
   rmSync
 } from 'node:fs'
 import path from 'node:path'
-import { entriesOf, isRealDirectory, pathExists, writeFileAtomic } from '../fs/write.js'
+import {
+  entriesOf,
+  isRealDirectory,
+  pathExists,
+  readRegularFile,
+  writeFileAtomic
+} from '../fs/write.js'
 import { renderConfig, resetGitDir, type ConfigSection } from '../git/gitdir.js'
 import { indexProblem, removeDamagedGitFiles, removeStaleGitLocks } from '../git/repair.js'
 import type { Logger } from '../logger.js'
@@ -180,7 +186,8 @@ export function prepareTree(spec: TreeSpec): PreparedTree {
 
   repairs.push(...removeStaleGitLocks(gitDir, log))
   const store = layout.store
-  const lfsFilesLeft = hadLfsFilter(readTextIfFile(path.join(gitDir, 'config'))) && !spec.config.lfs
+  const lfsFilesLeft =
+    hadLfsFilter(readRegularFile(path.join(gitDir, 'config'))) && !spec.config.lfs
   for (const entry of resetGitDir(gitDir, {
     keep: TREE_KEEP,
     config: treeConfig(spec.config),
@@ -240,14 +247,6 @@ export function prepareTree(spec: TreeSpec): PreparedTree {
 /** Did a tree's config (before it is rewritten) have an LFS filter? Pure. */
 export function hadLfsFilter(config: string | undefined): boolean {
   return config !== undefined && /^\s*\[filter\s+"lfs"\]/im.test(config)
-}
-
-function readTextIfFile(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8')
-  } catch {
-    return undefined
-  }
 }
 
 /**
